@@ -1,0 +1,570 @@
+// Future<T, E> and Promise<T, E>: the results of asynchronous operations in a
+// parigot guest. Every generated stub call returns one.
+//
+// A future completes exactly once, either with a T (success; T may be void)
+// or with an E (failure). E is normally a service's generated error enum,
+// `enum class ...Err : int32_t { NoError = 0, DispatchError = 1,
+// UnmarshalFailed = 2, MarshalFailed = 3, ... }`, but any copyable type works.
+//
+//   greet.FetchGreeting(req)
+//       .then([](const FetchGreetingResponse& r) { log::info(r.greeting); })
+//       .or_else([](GreetErr e) { exit(1); });
+//
+// Handles. Future and Promise are cheap handles (one pointer) to a shared
+// state with a non-atomic intrusive reference count. Copies refer to the
+// same state; the state lives while any handle, or any callback that a
+// pending future holds, refers to it. A moved-from handle may only be
+// assigned to or destroyed. Dropping every Future handle cancels nothing:
+// the producer's Promise keeps the state, and the callbacks, alive.
+//
+// Callbacks run synchronously, in the order they were attached:
+//  * attached before completion: they run inside the Complete()/Fail() call
+//    that completes the future, on that call's stack;
+//  * attached after completion: they run at once, inside then()/or_else();
+//  * attached to a future from inside one of its own callbacks: they run
+//    after the callbacks already queued, still inside the same completion.
+// A callback may complete other futures, attach callbacks and drop handles
+// (the completing call keeps the state alive). Long chains of futures that
+// complete one another therefore nest on the stack; the guest run loop is
+// where deferral belongs, not here.
+//
+// Which then() you get, by what the callback f returns:
+//  * void          -> `Future<T, E>&`, this same future, so further then() or
+//                     or_else() calls attach to it and run after f. (A void
+//                     callback cannot fail or produce a value, so a new
+//                     future would carry nothing new, and returning a
+//                     reference keeps `x.then(f);` and `.or_else(g);` at the
+//                     end of a statement free of [[nodiscard]] warnings.)
+//  * Future<U, E>  -> a new Future<U, E> that completes when the inner one
+//                     does (flattening);
+//  * any other U   -> a new Future<U, E> completed with f's result.
+// A failure skips every then() callback and reaches the or_else() handlers
+// of the future it happened on and of every future derived from it by
+// then(). or_else() returns this same future as well.
+//
+// Completing twice is a bug. The second completion is ignored and the
+// double-completion hook is called (see SetDoubleCompletionHook); the
+// default hook writes a line to stderr and aborts, which traps the guest.
+//
+// Copies: then() callbacks receive `const T&` (the value stays in the state
+// for the other callbacks); flattening and AllOf copy values, so they need a
+// copyable T.
+//
+// Coroutines: a `co_await` awaiter needs is_completed(), on_complete() and
+// the accessors below; nothing else in this header stands in its way.
+//
+// Thread safety: loop-confined. Every handle to one state must be used on
+// one thread (a guest's only thread; one test thread natively). No locks,
+// no atomics, no exceptions, no RTTI.
+#ifndef PARIGOT_FUTURE_H_
+#define PARIGOT_FUTURE_H_
+
+#include <concepts>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace parigot {
+
+template <typename T, typename E>
+class Future;
+template <typename T, typename E>
+class Promise;
+
+// Called when a Promise is completed or failed a second time; `message`
+// describes the misuse. If the hook returns, the second completion is
+// ignored. Never null.
+using DoubleCompletionHook = void (*)(const char* message);
+
+// Installs `hook` (null restores the default, which prints `message` to
+// stderr and aborts). Returns the previous hook. Loop-confined like the rest.
+DoubleCompletionHook SetDoubleCompletionHook(DoubleCompletionHook hook);
+
+namespace internal {
+
+inline void AbortOnDoubleCompletion(const char* message) {
+  std::fprintf(stderr, "parigot: %s\n", message);
+  std::abort();
+}
+
+inline DoubleCompletionHook double_completion_hook = &AbortOnDoubleCompletion;
+
+// Stands in for a void value so that one state type serves every T.
+struct Unit {};
+template <typename T>
+using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
+
+// Base of intrusively counted objects; Ref<X> is the only owner.
+class RefCount {
+ public:
+  RefCount(const RefCount&) = delete;
+  RefCount& operator=(const RefCount&) = delete;
+
+ protected:
+  RefCount() = default;
+  ~RefCount() = default;
+
+ private:
+  template <typename>
+  friend class Ref;
+  std::size_t refs_ = 0;
+};
+
+// A counted, copyable reference to an X derived from RefCount. Deletes the X
+// when the last Ref goes.
+template <typename X>
+class Ref {
+ public:
+  Ref() = default;
+  // Adds a reference to `p` (a fresh object starts with none).
+  explicit Ref(X* p) : p_(p) {
+    if (p_ != nullptr) ++Count(p_);
+  }
+  Ref(const Ref& other) : Ref(other.p_) {}
+  Ref(Ref&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  Ref& operator=(Ref other) noexcept {
+    std::swap(p_, other.p_);
+    return *this;
+  }
+  ~Ref() {
+    if (p_ != nullptr && --Count(p_) == 0) delete p_;
+  }
+
+  X* operator->() const { return p_; }
+  X& operator*() const { return *p_; }
+
+ private:
+  static std::size_t& Count(X* p) { return static_cast<RefCount*>(p)->refs_; }
+  X* p_ = nullptr;
+};
+
+template <typename X, typename... Args>
+Ref<X> MakeRef(Args&&... args) {
+  return Ref<X>(new X(std::forward<Args>(args)...));
+}
+
+// The shared state of a Future/Promise pair.
+template <typename T, typename E>
+class FutureState final : public RefCount {
+ public:
+  using Value = Stored<T>;
+
+  bool completed() const { return phase_ != Phase::kPending; }
+  bool succeeded() const { return phase_ == Phase::kSucceeded; }
+  bool failed() const { return phase_ == Phase::kFailed; }
+  const Value& value() const { return *value_; }
+  const E& error() const { return *error_; }
+
+  void Succeed(Value value) {
+    if (completed()) return double_completion_hook("future completed twice");
+    value_.emplace(std::move(value));
+    phase_ = Phase::kSucceeded;
+    Dispatch();
+  }
+
+  void Fail(E error) {
+    if (completed()) return double_completion_hook("future failed after completion");
+    error_.emplace(std::move(error));
+    phase_ = Phase::kFailed;
+    Dispatch();
+  }
+
+  // Runs fn(*this) once the state is completed; see the header comment for
+  // when exactly.
+  template <typename Fn>
+  void OnComplete(Fn fn) {
+    if (completed() && !dispatching_) {
+      fn(*this);
+      return;
+    }
+    callbacks_.push_back(std::make_unique<CallbackImpl<Fn>>(std::move(fn)));
+  }
+
+ private:
+  enum class Phase { kPending, kSucceeded, kFailed };
+
+  class Callback {
+   public:
+    virtual ~Callback() = default;
+    virtual void Run(FutureState& state) = 0;
+  };
+  template <typename Fn>
+  class CallbackImpl final : public Callback {
+   public:
+    explicit CallbackImpl(Fn fn) : fn_(std::move(fn)) {}
+    void Run(FutureState& state) override { fn_(state); }
+
+   private:
+    Fn fn_;
+  };
+
+  void Dispatch() {
+    Ref<FutureState> keep_alive(this);
+    dispatching_ = true;
+    // Index loop: callbacks may append to callbacks_ while we run.
+    for (std::size_t i = 0; i < callbacks_.size(); ++i) {
+      std::unique_ptr<Callback> callback = std::move(callbacks_[i]);
+      callback->Run(*this);
+    }
+    callbacks_.clear();
+    callbacks_.shrink_to_fit();
+    dispatching_ = false;
+  }
+
+  Phase phase_ = Phase::kPending;
+  bool dispatching_ = false;
+  std::optional<Value> value_;
+  std::optional<E> error_;
+  std::vector<std::unique_ptr<Callback>> callbacks_;
+};
+
+template <typename X>
+struct IsFuture : std::false_type {};
+template <typename U, typename E>
+struct IsFuture<Future<U, E>> : std::true_type {};
+
+// What f returns when called the way then() calls it.
+template <typename F, typename T>
+struct ThenCall {
+  using type = std::invoke_result_t<F&, const T&>;
+};
+template <typename F>
+struct ThenCall<F, void> {
+  using type = std::invoke_result_t<F&>;
+};
+template <typename F, typename T>
+using ThenCallResult = typename ThenCall<F, T>::type;
+
+template <typename F, typename T>
+struct IsThenCallback : std::is_invocable<F&, const T&> {};
+template <typename F>
+struct IsThenCallback<F, void> : std::is_invocable<F&> {};
+template <typename F, typename T>
+concept ThenCallback = IsThenCallback<F, T>::value;
+
+// The future type a value-producing then() returns.
+template <typename R, typename E>
+struct ThenFutureOf {
+  using type = Future<R, E>;
+};
+template <typename U, typename E2, typename E>
+struct ThenFutureOf<Future<U, E2>, E> {
+  static_assert(std::is_same_v<E2, E>,
+                "a then() callback may return a Future only with the same "
+                "error type as the future it is attached to");
+  using type = Future<U, E>;
+};
+template <typename F, typename T, typename E>
+using ThenFuture =
+    typename ThenFutureOf<std::remove_cvref_t<ThenCallResult<F, T>>, E>::type;
+
+template <typename F, typename T, typename E>
+decltype(auto) CallThen(F& f, const FutureState<T, E>& state) {
+  if constexpr (std::is_void_v<T>) {
+    return f();
+  } else {
+    return f(state.value());
+  }
+}
+
+}  // namespace internal
+
+inline DoubleCompletionHook SetDoubleCompletionHook(DoubleCompletionHook hook) {
+  return std::exchange(internal::double_completion_hook,
+                       hook != nullptr ? hook
+                                       : &internal::AbortOnDoubleCompletion);
+}
+
+// The consumer's side: a handle on a result that arrives (or has arrived).
+// [[nodiscard]]: dropping a fresh future usually drops its error unseen.
+template <typename T, typename E>
+class [[nodiscard]] Future {
+ public:
+  using value_type = T;
+  using error_type = E;
+
+  // An already-successful future.
+  static Future Ready(internal::Stored<T> value)
+    requires(!std::is_void_v<T>);
+  static Future Ready()
+    requires std::is_void_v<T>;
+  // An already-failed future.
+  static Future Failed(E error);
+
+  Future(const Future&) = default;
+  Future(Future&&) noexcept = default;
+  Future& operator=(const Future&) = default;
+  Future& operator=(Future&&) noexcept = default;
+
+  bool is_completed() const { return state_->completed(); }
+  bool is_success() const { return state_->succeeded(); }
+  bool is_failure() const { return state_->failed(); }
+
+  // REQUIRES: is_success(); aborts otherwise. Valid while this handle lives.
+  const internal::Stored<T>& value() const
+    requires(!std::is_void_v<T>);
+  // REQUIRES: is_failure(); aborts otherwise.
+  const E& error() const;
+
+  // On success, calls f(value) (f() when T is void); on failure, skips f and
+  // passes the error on. The return type depends on what f returns: see the
+  // header comment (void -> this future; Future<U, E> -> flattened
+  // Future<U, E>; U -> Future<U, E>).
+  template <typename F>
+    requires internal::ThenCallback<F, T> &&
+             std::is_void_v<internal::ThenCallResult<F, T>>
+  Future& then(F f);
+  template <typename F>
+    requires internal::ThenCallback<F, T> &&
+             (!std::is_void_v<internal::ThenCallResult<F, T>>)
+  internal::ThenFuture<F, T, E> then(F f);
+
+  // On failure, calls g(error). g returns void. Returns this same future.
+  template <typename G>
+    requires std::invocable<G&, const E&>
+  Future& or_else(G g);
+
+  // Calls f() once the future completes either way. Returns this future.
+  // The building block for run-loop and co_await integration.
+  template <typename F>
+    requires std::invocable<F&>
+  Future& on_complete(F f);
+
+ private:
+  using State = internal::FutureState<T, E>;
+  template <typename, typename>
+  friend class Future;
+  friend class Promise<T, E>;
+
+  explicit Future(internal::Ref<State> state) : state_(std::move(state)) {}
+
+  internal::Ref<State> state_;
+};
+
+// The producer's side: completes its future exactly once. Copyable handle
+// (copies complete the same future), so it can be captured by copyable
+// callables. Destroying every Promise of a pending future leaves the future
+// pending forever; a producer must always complete what it promised.
+template <typename T, typename E>
+class Promise {
+ public:
+  // A promise with a fresh, pending future.
+  Promise() : state_(internal::MakeRef<State>()) {}
+
+  // Another handle on the future this promise completes.
+  Future<T, E> future() const { return Future<T, E>(state_); }
+
+  // Completes the future with `value` (nothing when T is void) or `error`
+  // and runs its callbacks before returning. Completing a completed future
+  // calls the double-completion hook and is otherwise ignored.
+  void Complete(internal::Stored<T> value)
+    requires(!std::is_void_v<T>)
+  {
+    state_->Succeed(std::move(value));
+  }
+  void Complete()
+    requires std::is_void_v<T>
+  {
+    state_->Succeed(internal::Unit{});
+  }
+  void Fail(E error) { state_->Fail(std::move(error)); }
+
+  bool is_completed() const { return state_->completed(); }
+
+ private:
+  using State = internal::FutureState<T, E>;
+  internal::Ref<State> state_;
+};
+
+// Succeeds with every value, in input order, once all `futures` have;
+// fails with the first error to arrive (later outcomes are ignored). An
+// empty input succeeds at once.
+template <typename T, typename E>
+  requires(!std::is_void_v<T>)
+[[nodiscard]] Future<std::vector<T>, E> AllOf(std::vector<Future<T, E>> futures);
+// The same for void futures.
+template <typename E>
+[[nodiscard]] Future<void, E> AllOf(std::vector<Future<void, E>> futures);
+
+// ---------------------------------------------------------------------------
+// Implementation.
+
+template <typename T, typename E>
+Future<T, E> Future<T, E>::Ready(internal::Stored<T> value)
+  requires(!std::is_void_v<T>)
+{
+  Promise<T, E> promise;
+  promise.Complete(std::move(value));
+  return promise.future();
+}
+
+template <typename T, typename E>
+Future<T, E> Future<T, E>::Ready()
+  requires std::is_void_v<T>
+{
+  Promise<T, E> promise;
+  promise.Complete();
+  return promise.future();
+}
+
+template <typename T, typename E>
+Future<T, E> Future<T, E>::Failed(E error) {
+  Promise<T, E> promise;
+  promise.Fail(std::move(error));
+  return promise.future();
+}
+
+template <typename T, typename E>
+const internal::Stored<T>& Future<T, E>::value() const
+  requires(!std::is_void_v<T>)
+{
+  if (!state_->succeeded()) std::abort();
+  return state_->value();
+}
+
+template <typename T, typename E>
+const E& Future<T, E>::error() const {
+  if (!state_->failed()) std::abort();
+  return state_->error();
+}
+
+template <typename T, typename E>
+template <typename F>
+  requires internal::ThenCallback<F, T> &&
+           std::is_void_v<internal::ThenCallResult<F, T>>
+Future<T, E>& Future<T, E>::then(F f) {
+  state_->OnComplete([f = std::move(f)](State& state) mutable {
+    if (state.succeeded()) internal::CallThen(f, state);
+  });
+  return *this;
+}
+
+template <typename T, typename E>
+template <typename F>
+  requires internal::ThenCallback<F, T> &&
+           (!std::is_void_v<internal::ThenCallResult<F, T>>)
+internal::ThenFuture<F, T, E> Future<T, E>::then(F f) {
+  using Out = internal::ThenFuture<F, T, E>;
+  using U = typename Out::value_type;
+  Promise<U, E> promise;
+  Out out = promise.future();
+  state_->OnComplete([f = std::move(f),
+                      promise = std::move(promise)](State& state) mutable {
+    if (!state.succeeded()) {
+      promise.Fail(state.error());
+      return;
+    }
+    if constexpr (internal::IsFuture<
+                      std::remove_cvref_t<internal::ThenCallResult<F, T>>>::value) {
+      Out inner = internal::CallThen(f, state);
+      inner.state_->OnComplete(
+          [promise = std::move(promise)](
+              internal::FutureState<U, E>& inner_state) mutable {
+            if (inner_state.failed()) {
+              promise.Fail(inner_state.error());
+            } else if constexpr (std::is_void_v<U>) {
+              promise.Complete();
+            } else {
+              promise.Complete(inner_state.value());
+            }
+          });
+    } else {
+      promise.Complete(internal::CallThen(f, state));
+    }
+  });
+  return out;
+}
+
+template <typename T, typename E>
+template <typename G>
+  requires std::invocable<G&, const E&>
+Future<T, E>& Future<T, E>::or_else(G g) {
+  static_assert(std::is_void_v<std::invoke_result_t<G&, const E&>>,
+                "or_else() handlers return void");
+  state_->OnComplete([g = std::move(g)](State& state) mutable {
+    if (state.failed()) g(state.error());
+  });
+  return *this;
+}
+
+template <typename T, typename E>
+template <typename F>
+  requires std::invocable<F&>
+Future<T, E>& Future<T, E>::on_complete(F f) {
+  state_->OnComplete([f = std::move(f)](State&) mutable { f(); });
+  return *this;
+}
+
+namespace internal {
+
+template <typename T, typename E>
+struct AllOfState final : RefCount {
+  Promise<std::vector<T>, E> promise;
+  std::vector<std::optional<T>> results;
+  std::size_t remaining = 0;
+};
+
+template <typename E>
+struct AllOfVoidState final : RefCount {
+  Promise<void, E> promise;
+  std::size_t remaining = 0;
+};
+
+}  // namespace internal
+
+template <typename T, typename E>
+  requires(!std::is_void_v<T>)
+Future<std::vector<T>, E> AllOf(std::vector<Future<T, E>> futures) {
+  auto all = internal::MakeRef<internal::AllOfState<T, E>>();
+  Future<std::vector<T>, E> out = all->promise.future();
+  all->results.resize(futures.size());
+  all->remaining = futures.size();
+  if (futures.empty()) all->promise.Complete({});
+  for (std::size_t i = 0; i < futures.size(); ++i) {
+    futures[i]
+        .then([all, i](const T& value) {
+          if (all->promise.is_completed()) return;
+          all->results[i].emplace(value);
+          if (--all->remaining > 0) return;
+          std::vector<T> values;
+          values.reserve(all->results.size());
+          for (std::optional<T>& result : all->results) {
+            values.push_back(std::move(*result));
+          }
+          all->promise.Complete(std::move(values));
+        })
+        .or_else([all](const E& error) {
+          if (!all->promise.is_completed()) all->promise.Fail(error);
+        });
+  }
+  return out;
+}
+
+template <typename E>
+Future<void, E> AllOf(std::vector<Future<void, E>> futures) {
+  auto all = internal::MakeRef<internal::AllOfVoidState<E>>();
+  Future<void, E> out = all->promise.future();
+  all->remaining = futures.size();
+  if (futures.empty()) all->promise.Complete();
+  for (Future<void, E>& future : futures) {
+    future
+        .then([all] {
+          if (!all->promise.is_completed() && --all->remaining == 0) {
+            all->promise.Complete();
+          }
+        })
+        .or_else([all](const E& error) {
+          if (!all->promise.is_completed()) all->promise.Fail(error);
+        });
+  }
+  return out;
+}
+
+}  // namespace parigot
+
+#endif  // PARIGOT_FUTURE_H_
