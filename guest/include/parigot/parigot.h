@@ -1,0 +1,12 @@
+// The guest SDK in one include: programs, services, futures, logging, ids.
+#ifndef PARIGOT_PARIGOT_H_
+#define PARIGOT_PARIGOT_H_
+
+#include "parigot/future.h"
+#include "parigot/id.h"
+#include "parigot/log.h"
+#include "parigot/program.h"
+#include "parigot/service.h"
+#include "parigot/status.h"
+
+#endif  // PARIGOT_PARIGOT_H_

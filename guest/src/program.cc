@@ -1,0 +1,34 @@
+#include "parigot/program.h"
+
+#include <cstdlib>
+
+#include "guest/src/runtime.h"
+#include "guest/src/syscall.h"
+#include "parigot/log.h"
+
+namespace parigot {
+
+Program::Program(std::initializer_list<ServiceName> requires_,
+                 std::initializer_list<Service*> exports)
+    : requires_(requires_), exports_(exports) {}
+
+Future<void, KernelErr> Program::launch() {
+  return internal::Runtime::Get().Launch(requires_, exports_);
+}
+
+int run() { return internal::Runtime::Get().Run(); }
+
+namespace {
+[[noreturn]] void Exit(int code, bool all) {
+  syscall::v1::ExitResponse response;
+  internal::SysExit({.code = code, .all = all}, &response);
+  // The host unwinds the guest inside the exit call; reaching here means
+  // the call itself failed, so leave the WASI way.
+  std::_Exit(code);
+}
+}  // namespace
+
+void exit(int code) { Exit(code, /*all=*/false); }
+void exit_all(int code) { Exit(code, /*all=*/true); }
+
+}  // namespace parigot

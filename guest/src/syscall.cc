@@ -1,0 +1,49 @@
+#include "guest/src/syscall.h"
+
+namespace parigot::internal {
+
+// The imports themselves, one per entry of the shared list.
+extern "C" {
+#define PARIGOT_SYSCALL(import_name, Message)                                 \
+  __attribute__((import_module("parigot"), import_name(#import_name))) int32_t \
+      parigot_import_##import_name(const void*, uint32_t, void*, uint32_t,    \
+                                   uint32_t*);
+#include "parigot/syscalls.def"
+#undef PARIGOT_SYSCALL
+}
+
+namespace {
+// Responses are usually small; start here and grow on demand.
+constexpr uint32_t kInitialResponseCapacity = 4096;
+}  // namespace
+
+syscall::v1::KernelErr RawSyscall(SyscallImport import,
+                                  const std::string& request,
+                                  std::string* response) {
+  response->resize(kInitialResponseCapacity);
+  for (;;) {
+    uint32_t length = 0;
+    auto err = static_cast<syscall::v1::KernelErr>(
+        import(request.data(), static_cast<uint32_t>(request.size()),
+               response->data(), static_cast<uint32_t>(response->size()),
+               &length));
+    if (err == syscall::v1::KernelErr::DataTooLarge &&
+        length > response->size()) {
+      response->resize(length);
+      continue;
+    }
+    if (err == syscall::v1::KernelErr::NoError) response->resize(length);
+    return err;
+  }
+}
+
+#define PARIGOT_SYSCALL(import_name, Message)                                \
+  syscall::v1::KernelErr Sys##Message(                                       \
+      const syscall::v1::Message##Request& request,                          \
+      syscall::v1::Message##Response* response) {                            \
+    return Syscall(&parigot_import_##import_name, request, response);         \
+  }
+#include "parigot/syscalls.def"
+#undef PARIGOT_SYSCALL
+
+}  // namespace parigot::internal

@@ -1,0 +1,272 @@
+#include "host/abi/syscalls.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "host/abi/guest_memory.h"
+#include "parigot/syscall/v1/syscall.pb.h"
+
+namespace parigot::abi {
+namespace {
+
+namespace sc = syscall::v1;
+using engine::HostOutcome;
+using kernel::Err;
+
+// What one guest's system calls share: who it is, and the response kept
+// back by a DataTooLarge answer until the guest retries.
+struct GuestState {
+  kernel::Kernel* kernel;
+  GuestId guest;
+  // Set by the exit call: unwind the guest with this code.
+  std::optional<int> exit_code;
+  // The last response that did not fit, and the call that produced it.
+  std::string held_import;
+  std::string held_request;
+  std::string held_response;
+};
+
+template <typename IdType>
+std::optional<IdType> IdFromProto(const protosupport::v1::IdRaw& raw) {
+  return IdType::FromRaw(raw.high(), raw.low());
+}
+
+template <typename IdType>
+void IdToProto(const IdType& id, protosupport::v1::IdRaw* raw) {
+  raw->set_high(id.high());
+  raw->set_low(id.low());
+}
+
+std::vector<kernel::ServiceName> NamesFromProto(
+    const google::protobuf::RepeatedPtrField<sc::FullyQualifiedService>& in) {
+  std::vector<kernel::ServiceName> names;
+  names.reserve(in.size());
+  for (const auto& fqs : in) names.push_back({fqs.package_path(), fqs.service()});
+  return names;
+}
+
+// --- One handler per system call ------------------------------------------
+
+Err HandleRegister(GuestState& s, const sc::RegisterRequest&,
+                   sc::RegisterResponse* resp) {
+  std::string name;
+  Err err = s.kernel->Register(s.guest, &name);
+  if (err != sc::NoError) return err;
+  IdToProto(s.guest, resp->mutable_guest_id());
+  resp->set_name(name);
+  return sc::NoError;
+}
+
+Err HandleExport(GuestState& s, const sc::ExportRequest& req,
+                 sc::ExportResponse* resp) {
+  std::vector<ServiceId> ids;
+  Err err = s.kernel->Export(s.guest, NamesFromProto(req.service()), &ids);
+  if (err != sc::NoError) return err;
+  for (const ServiceId& id : ids) IdToProto(id, resp->add_service_id());
+  return sc::NoError;
+}
+
+Err HandleBindMethod(GuestState& s, const sc::BindMethodRequest& req,
+                     sc::BindMethodResponse* resp) {
+  auto service = IdFromProto<ServiceId>(req.service_id());
+  if (!service) return sc::BadId;
+  MethodId method;
+  Err err = s.kernel->BindMethod(s.guest, *service, req.method_name(), &method);
+  if (err != sc::NoError) return err;
+  IdToProto(method, resp->mutable_method_id());
+  return sc::NoError;
+}
+
+Err HandleRequire(GuestState& s, const sc::RequireRequest& req,
+                  sc::RequireResponse*) {
+  return s.kernel->Require(s.guest, NamesFromProto(req.dest()));
+}
+
+Err HandleLaunch(GuestState& s, const sc::LaunchRequest&, sc::LaunchResponse*) {
+  return s.kernel->Launch(s.guest);
+}
+
+Err HandleLocate(GuestState& s, const sc::LocateRequest& req,
+                 sc::LocateResponse* resp) {
+  ServiceId service;
+  std::vector<std::pair<std::string, MethodId>> methods;
+  Err err = s.kernel->Locate(s.guest, {req.package_name(), req.service_name()},
+                             &service, &methods);
+  if (err != sc::NoError) return err;
+  IdToProto(service, resp->mutable_service_id());
+  for (const auto& [name, id] : methods) {
+    sc::MethodBinding* binding = resp->add_binding();
+    binding->set_method_name(name);
+    IdToProto(id, binding->mutable_method_id());
+  }
+  return sc::NoError;
+}
+
+Err HandleDispatch(GuestState& s, const sc::DispatchRequest& req,
+                   sc::DispatchResponse* resp) {
+  auto service = IdFromProto<ServiceId>(req.service_id());
+  auto method = IdFromProto<MethodId>(req.method_id());
+  if (!service || !method) return sc::BadId;
+  CallId call;
+  Err err = s.kernel->Dispatch(s.guest, *service, *method, req.param(),
+                               std::chrono::milliseconds(req.timeout_ms()),
+                               &call);
+  if (err != sc::NoError) return err;
+  IdToProto(call, resp->mutable_call_id());
+  return sc::NoError;
+}
+
+Err HandleReturnValue(GuestState& s, const sc::ReturnValueRequest& req,
+                      sc::ReturnValueResponse*) {
+  auto call = IdFromProto<CallId>(req.call_id());
+  if (!call) return sc::BadId;
+  return s.kernel->ReturnValue(s.guest, *call, req.result(),
+                               req.result_error());
+}
+
+Err HandleReadOne(GuestState& s, const sc::ReadOneRequest& req,
+                  sc::ReadOneResponse* resp) {
+  kernel::Event event;
+  Err err = s.kernel->ReadOne(
+      s.guest, std::chrono::milliseconds(req.timeout_ms()), &event);
+  if (err != sc::NoError) return err;
+  if (auto* call = std::get_if<kernel::IncomingCall>(&event)) {
+    sc::IncomingCall* out = resp->mutable_call();
+    IdToProto(call->call, out->mutable_call_id());
+    IdToProto(call->service, out->mutable_service_id());
+    IdToProto(call->method, out->mutable_method_id());
+    out->set_param(std::move(call->param));
+  } else if (auto* resolved = std::get_if<kernel::CallResolved>(&event)) {
+    sc::CallResolved* out = resp->mutable_resolved();
+    IdToProto(resolved->call, out->mutable_call_id());
+    out->set_result(std::move(resolved->result));
+    out->set_result_error(resolved->result_error);
+    out->set_kernel_error(resolved->kernel_error);
+  } else if (auto* launch = std::get_if<kernel::LaunchCompleted>(&event)) {
+    sc::LaunchCompleted* out = resp->mutable_launch();
+    out->set_error(launch->error);
+    out->set_detail(launch->detail);
+  } else if (auto* exit = std::get_if<kernel::ExitRequested>(&event)) {
+    resp->mutable_exit()->set_code(exit->code);
+  }
+  return sc::NoError;
+}
+
+Err HandleExit(GuestState& s, const sc::ExitRequest& req, sc::ExitResponse*) {
+  s.kernel->Exit(s.guest, req.code(), req.all());
+  s.exit_code = req.code();
+  return sc::NoError;
+}
+
+Err HandleLog(GuestState& s, const sc::LogRequest& req, sc::LogResponse*) {
+  kernel::LogLevel level;
+  switch (req.level()) {
+    case sc::LOG_LEVEL_DEBUG: level = kernel::LogLevel::kDebug; break;
+    case sc::LOG_LEVEL_WARN: level = kernel::LogLevel::kWarn; break;
+    case sc::LOG_LEVEL_ERROR: level = kernel::LogLevel::kError; break;
+    default: level = kernel::LogLevel::kInfo; break;
+  }
+  s.kernel->Log(s.guest, level, req.message());
+  return sc::NoError;
+}
+
+// --- The calling convention, once for every system call -------------------
+
+const engine::Signature& SyscallSignature() {
+  using engine::ValueType;
+  static const engine::Signature kSignature{
+      {ValueType::kI32, ValueType::kI32, ValueType::kI32, ValueType::kI32,
+       ValueType::kI32},
+      {ValueType::kI32}};
+  return kSignature;
+}
+
+// Writes `response` for the guest, or holds it back with DataTooLarge.
+Err Deliver(GuestState& s, GuestMemory& memory, std::string_view import,
+            std::string_view request, std::string response, uint32_t resp_ptr,
+            uint32_t resp_cap, uint32_t resp_len_ptr) {
+  if (!memory.WriteU32(resp_len_ptr, static_cast<uint32_t>(response.size()))) {
+    return sc::GuestWriteFailed;
+  }
+  if (response.size() > resp_cap) {
+    s.held_import = import;
+    s.held_request = request;
+    s.held_response = std::move(response);
+    return sc::DataTooLarge;
+  }
+  if (!memory.Write(resp_ptr,
+                    std::span(reinterpret_cast<const uint8_t*>(response.data()),
+                              response.size()))) {
+    return sc::GuestWriteFailed;
+  }
+  return sc::NoError;
+}
+
+template <typename Request, typename Response>
+engine::HostFunction MakeSyscall(
+    std::string_view import, std::shared_ptr<GuestState> state,
+    Err (*handler)(GuestState&, const Request&, Response*)) {
+  engine::HostFunction function;
+  function.module = kParigotModule;
+  function.name = import;
+  function.signature = SyscallSignature();
+  function.callback = [import = std::string(import), state, handler](
+                          engine::CallContext& ctx,
+                          std::span<const uint64_t> args,
+                          std::span<uint64_t> results) -> HostOutcome {
+    GuestState& s = *state;
+    GuestMemory memory(ctx.Memory());
+    auto arg = [&](int i) { return static_cast<uint32_t>(args[i]); };
+    auto answer = [&](Err err) {
+      results[0] = static_cast<uint32_t>(err);
+      if (s.exit_code) return HostOutcome::Exit(*s.exit_code);
+      return HostOutcome::Ok();
+    };
+
+    std::optional<std::string_view> request = memory.ReadString(arg(0), arg(1));
+    if (!request) return answer(sc::GuestReadFailed);
+
+    // A retry after DataTooLarge: hand over the held response, do not run
+    // the call a second time.
+    if (!s.held_response.empty() && s.held_import == import &&
+        s.held_request == *request) {
+      std::string held = std::move(s.held_response);
+      s.held_response.clear();
+      return answer(Deliver(s, memory, import, *request, std::move(held),
+                            arg(2), arg(3), arg(4)));
+    }
+    s.held_response.clear();
+
+    Request parsed;
+    if (!parsed.ParseFromArray(request->data(), static_cast<int>(request->size()))) {
+      return answer(sc::UnmarshalFailed);
+    }
+    Response response;
+    Err err = handler(s, parsed, &response);
+    if (err != sc::NoError) return answer(err);
+    std::string encoded;
+    if (!response.SerializeToString(&encoded)) return answer(sc::MarshalFailed);
+    return answer(Deliver(s, memory, import, *request, std::move(encoded),
+                          arg(2), arg(3), arg(4)));
+  };
+  return function;
+}
+
+}  // namespace
+
+std::vector<engine::HostFunction> MakeSyscallImports(kernel::Kernel& kernel,
+                                                     GuestId guest) {
+  auto state = std::make_shared<GuestState>();
+  state->kernel = &kernel;
+  state->guest = guest;
+  std::vector<engine::HostFunction> imports;
+#define PARIGOT_SYSCALL(import_name, Message)                            \
+  imports.push_back(MakeSyscall<sc::Message##Request, sc::Message##Response>( \
+      #import_name, state, &Handle##Message));
+#include "parigot/syscalls.def"
+#undef PARIGOT_SYSCALL
+  return imports;
+}
+
+}  // namespace parigot::abi

@@ -1,0 +1,483 @@
+#include "host/kernel/kernel.h"
+
+#include <algorithm>
+
+#include "host/kernel/startup.h"
+
+namespace parigot::kernel {
+
+namespace sc = syscall::v1;
+
+struct Kernel::Guest {
+  enum class State { kCreated, kRegistered, kLaunched, kRunning, kEnded };
+
+  GuestId id;
+  std::string name;
+  GuestKind kind;
+  std::string origin;
+  State state = State::kCreated;
+  std::vector<ServiceName> requires_;
+  std::vector<Service*> exports;
+  Mailbox mailbox;
+};
+
+struct Kernel::Service {
+  ServiceId id;
+  ServiceName name;
+  Guest* exporter;
+  std::vector<std::pair<std::string, MethodId>> methods;
+  bool alive = true;
+};
+
+struct Kernel::PendingCall {
+  Guest* caller;
+  Guest* callee;
+  Clock::time_point deadline;
+};
+
+Kernel::Kernel(KernelOptions options)
+    : options_(std::move(options)),
+      created_(Clock::now()),
+      random_(std::random_device{}()) {
+  watchdog_ = std::thread([this] { Watchdog(); });
+}
+
+Kernel::~Kernel() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  watchdog_cv_.notify_all();
+  watchdog_.join();
+}
+
+template <typename IdType>
+IdType Kernel::NewIdLocked() {
+  uint64_t a = random_(), b = random_();
+  return IdType::NewRandom(a, b);
+}
+
+Kernel::Guest* Kernel::FindGuestLocked(GuestId id) {
+  for (auto& guest : guests_) {
+    if (guest->id == id) return guest.get();
+  }
+  return nullptr;
+}
+
+GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin) {
+  std::lock_guard lock(mu_);
+  auto guest = std::make_unique<Guest>();
+  guest->id = NewIdLocked<GuestId>();
+  guest->name = std::move(name);
+  guest->kind = kind;
+  guest->origin = std::move(origin);
+  GuestId id = guest->id;
+  guests_.push_back(std::move(guest));
+  return id;
+}
+
+std::string Kernel::GuestName(GuestId id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& guest : guests_) {
+    if (guest->id == id) return guest->name;
+  }
+  return id.Short();
+}
+
+Err Kernel::Register(GuestId id, std::string* name) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  if (guest->state != Guest::State::kCreated) return sc::BadState;
+  guest->state = Guest::State::kRegistered;
+  *name = guest->name;
+  return sc::NoError;
+}
+
+Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
+                   std::vector<ServiceId>* ids) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  if (guest->state != Guest::State::kRegistered) return sc::BadState;
+  for (const ServiceName& name : names) {
+    if (name.package.empty() || name.service.empty()) return sc::NotFound;
+    auto it = services_by_name_.find(name);
+    if (it != services_by_name_.end()) {
+      const Guest* other = it->second->exporter;
+      options_.log(guest->name, LogLevel::kError,
+                   name.ToString() + " is exported twice: by " + other->name +
+                       " (" + other->origin + ") and by " + guest->name +
+                       " (" + guest->origin + ")");
+      // Which of the two should serve is unknowable: the application cannot
+      // start.
+      ExitAllLocked(kExitStartupFailed);
+      return sc::ServiceAlreadyClosedOrExported;
+    }
+  }
+  for (const ServiceName& name : names) {
+    auto service = std::make_unique<Service>();
+    service->id = NewIdLocked<ServiceId>();
+    service->name = name;
+    service->exporter = guest;
+    services_[service->id] = service.get();
+    guest->exports.push_back(service.get());
+    ids->push_back(service->id);
+    services_by_name_[name] = std::move(service);
+  }
+  return sc::NoError;
+}
+
+Err Kernel::BindMethod(GuestId id, ServiceId service_id,
+                       const std::string& method, MethodId* method_id) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  auto it = services_.find(service_id);
+  if (it == services_.end() || it->second->exporter != guest) {
+    return sc::IdDispatch;
+  }
+  if (method.empty()) return sc::NotFound;
+  Service* service = it->second;
+  for (const auto& [name, existing] : service->methods) {
+    if (name == method) {
+      *method_id = existing;
+      return sc::NoError;
+    }
+  }
+  *method_id = NewIdLocked<MethodId>();
+  service->methods.emplace_back(method, *method_id);
+  return sc::NoError;
+}
+
+Err Kernel::Require(GuestId id, const std::vector<ServiceName>& names) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  if (guest->state != Guest::State::kRegistered) return sc::BadState;
+  for (const ServiceName& name : names) {
+    if (name.package.empty() || name.service.empty()) return sc::NotFound;
+    if (std::find(guest->requires_.begin(), guest->requires_.end(), name) !=
+        guest->requires_.end()) {
+      return sc::ServiceAlreadyRequired;
+    }
+  }
+  guest->requires_.insert(guest->requires_.end(), names.begin(), names.end());
+  return sc::NoError;
+}
+
+Err Kernel::Launch(GuestId id) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  if (guest->state != Guest::State::kRegistered) return sc::BadState;
+  guest->state = Guest::State::kLaunched;
+  ReleaseLaunchedLocked();
+  CheckCyclesLocked();
+  return sc::NoError;
+}
+
+// Builds the start-up graph from the registry and lets every guest whose
+// requirements run, run.
+void Kernel::ReleaseLaunchedLocked() {
+  std::vector<StartupNode> nodes(guests_.size());
+  std::unordered_map<const Guest*, size_t> index;
+  for (size_t i = 0; i < guests_.size(); ++i) index[guests_[i].get()] = i;
+  for (size_t i = 0; i < guests_.size(); ++i) {
+    const Guest& guest = *guests_[i];
+    StartupNode& node = nodes[i];
+    node.name = guest.name;
+    node.launched = guest.state == Guest::State::kLaunched ||
+                    guest.state == Guest::State::kRunning;
+    node.running = guest.state == Guest::State::kRunning;
+    for (const ServiceName& name : guest.requires_) {
+      auto it = services_by_name_.find(name);
+      if (it == services_by_name_.end() || !it->second->alive) {
+        node.unexported.push_back(name.ToString());
+      } else {
+        node.depends_on.push_back(index[it->second->exporter]);
+      }
+    }
+  }
+  for (size_t i : ReleasableGuests(nodes)) {
+    Guest& guest = *guests_[i];
+    guest.state = Guest::State::kRunning;
+    guest.mailbox.Put(LaunchCompleted{});
+  }
+  startup_done_ = std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
+    return g->state == Guest::State::kRunning ||
+           g->state == Guest::State::kEnded;
+  });
+}
+
+void Kernel::CheckCyclesLocked() {
+  std::vector<StartupNode> nodes(guests_.size());
+  std::unordered_map<const Guest*, size_t> index;
+  for (size_t i = 0; i < guests_.size(); ++i) index[guests_[i].get()] = i;
+  for (size_t i = 0; i < guests_.size(); ++i) {
+    const Guest& guest = *guests_[i];
+    nodes[i].name = guest.name;
+    nodes[i].launched = guest.state == Guest::State::kLaunched;
+    nodes[i].running = guest.state != Guest::State::kLaunched &&
+                       guest.state != Guest::State::kRegistered &&
+                       guest.state != Guest::State::kCreated;
+    for (const ServiceName& name : guest.requires_) {
+      auto it = services_by_name_.find(name);
+      if (it != services_by_name_.end()) {
+        nodes[i].depends_on.push_back(index[it->second->exporter]);
+      }
+    }
+  }
+  for (const auto& cycle : FindDependencyCycles(nodes)) {
+    std::string detail =
+        "dependency cycle: " + DescribeCycle(nodes, cycle) +
+        "; no start-up order exists";
+    for (size_t i : cycle) {
+      FailStartupLocked(guests_[i].get(), sc::DependencyCycle, detail);
+    }
+    ExitAllLocked(kExitStartupFailed);
+  }
+}
+
+void Kernel::FailStartupLocked(Guest* guest, Err error,
+                               const std::string& detail) {
+  if (guest->state != Guest::State::kLaunched) return;
+  options_.log(guest->name, LogLevel::kError, "start-up failed: " + detail);
+  guest->state = Guest::State::kRunning;  // no longer waiting for launch
+  guest->mailbox.Put(LaunchCompleted{error, detail});
+}
+
+Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
+                   std::vector<std::pair<std::string, MethodId>>* methods) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr) return sc::BadId;
+  auto it = services_by_name_.find(name);
+  bool required = std::find(guest->requires_.begin(), guest->requires_.end(),
+                            name) != guest->requires_.end();
+  bool exported_by_self = it != services_by_name_.end() &&
+                          it->second->exporter == guest;
+  if (!required && !exported_by_self) return sc::NotRequired;
+  if (it == services_by_name_.end()) return sc::LocateError;
+  if (!it->second->alive) return sc::ServiceDied;
+  *service_id = it->second->id;
+  *methods = it->second->methods;
+  return sc::NoError;
+}
+
+Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
+                     MethodId method_id, std::string param,
+                     std::chrono::milliseconds timeout, CallId* call_id) {
+  std::lock_guard lock(mu_);
+  Guest* caller = FindGuestLocked(caller_id);
+  if (caller == nullptr) return sc::BadId;
+  if (service_id.IsZero() || service_id.IsEmpty() || method_id.IsZero() ||
+      method_id.IsEmpty()) {
+    return sc::BadId;
+  }
+  auto it = services_.find(service_id);
+  if (it == services_.end()) return sc::IdDispatch;
+  Service* service = it->second;
+  bool known_method = std::any_of(
+      service->methods.begin(), service->methods.end(),
+      [&](const auto& binding) { return binding.second == method_id; });
+  if (!known_method) return sc::IdDispatch;
+  if (!service->alive) return sc::ServiceDied;
+  if (timeout.count() <= 0) timeout = options_.call_timeout;
+
+  *call_id = NewIdLocked<CallId>();
+  Clock::time_point deadline = Clock::now() + timeout;
+  calls_[*call_id] = PendingCall{caller, service->exporter, deadline};
+  service->exporter->mailbox.Put(
+      IncomingCall{*call_id, service_id, method_id, std::move(param)});
+  watchdog_cv_.notify_all();
+  return sc::NoError;
+}
+
+Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
+                        int32_t result_error) {
+  std::lock_guard lock(mu_);
+  Guest* callee = FindGuestLocked(callee_id);
+  if (callee == nullptr) return sc::BadId;
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) {
+    // Either never issued, or already failed by its deadline: the caller has
+    // its answer and this one has nowhere to go.
+    return sc::CallerUnavailable;
+  }
+  if (it->second.callee != callee) return sc::BadCallId;
+  Guest* caller = it->second.caller;
+  calls_.erase(it);
+  if (caller->state == Guest::State::kEnded) return sc::CallerUnavailable;
+  caller->mailbox.Put(
+      CallResolved{call_id, std::move(result), result_error, sc::NoError});
+  return sc::NoError;
+}
+
+Err Kernel::ReadOne(GuestId id, std::chrono::milliseconds timeout,
+                    Event* event) {
+  Guest* guest;
+  {
+    std::lock_guard lock(mu_);
+    guest = FindGuestLocked(id);
+    if (guest == nullptr) return sc::BadId;
+  }
+  // Guests are never removed, so the mailbox outlives this wait.
+  std::optional<Event> next = guest->mailbox.Take(timeout);
+  if (!next) return sc::ReadOneTimeout;
+  *event = std::move(*next);
+  return sc::NoError;
+}
+
+void Kernel::Exit(GuestId id, int32_t code, bool all) {
+  std::lock_guard lock(mu_);
+  if (all) {
+    Guest* guest = FindGuestLocked(id);
+    options_.log(guest ? guest->name : id.Short(), LogLevel::kInfo,
+                 "exit-all with code " + std::to_string(code));
+    ExitAllLocked(code);
+  }
+}
+
+void Kernel::Log(GuestId id, LogLevel level, std::string_view text) {
+  std::string name = GuestName(id);
+  options_.log(name, level, text);
+}
+
+void Kernel::GuestEnded(GuestId id, int exit_code,
+                        std::optional<std::string> trap) {
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  if (guest == nullptr || guest->state == Guest::State::kEnded) return;
+  guest->state = Guest::State::kEnded;
+  guest->mailbox.Close();
+  if (trap) {
+    options_.log(guest->name, LogLevel::kError, "trapped: " + *trap);
+  }
+  for (Service* service : guest->exports) service->alive = false;
+  // Callers waiting on this guest learn now, not at their deadline.
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.callee == guest) {
+      it->second.caller->mailbox.Put(
+          CallResolved{it->first, {}, 0, sc::ServiceDied});
+      it = calls_.erase(it);
+    } else if (it->second.caller == guest) {
+      it = calls_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (guest->kind != GuestKind::kService) {
+    ExitAllLocked(trap ? kExitProgramTrapped : exit_code);
+  } else if (!startup_done_) {
+    // Guests waiting for its services will never start.
+    ReleaseLaunchedLocked();
+  }
+}
+
+void Kernel::ExitAll(int code) {
+  std::lock_guard lock(mu_);
+  ExitAllLocked(code);
+}
+
+void Kernel::ExitAllLocked(int code) {
+  if (exit_code_) return;
+  exit_code_ = code;
+  for (auto& guest : guests_) {
+    if (guest->state != Guest::State::kEnded) {
+      guest->mailbox.Put(ExitRequested{code});
+    }
+  }
+  exit_cv_.notify_all();
+  watchdog_cv_.notify_all();
+}
+
+int Kernel::WaitForExit() {
+  std::unique_lock lock(mu_);
+  exit_cv_.wait(lock, [this] { return exit_code_.has_value(); });
+  return *exit_code_;
+}
+
+std::optional<int> Kernel::exit_code() const {
+  std::lock_guard lock(mu_);
+  return exit_code_;
+}
+
+void Kernel::Watchdog() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    Clock::time_point now = Clock::now();
+    ExpireLocked(now);
+    Clock::time_point next = Clock::time_point::max();
+    if (!startup_done_ && !exit_code_) {
+      next = created_ + options_.startup_timeout;
+    }
+    for (const auto& [id, call] : calls_) next = std::min(next, call.deadline);
+    if (next == Clock::time_point::max()) {
+      watchdog_cv_.wait(lock);
+    } else {
+      watchdog_cv_.wait_until(lock, next);
+    }
+  }
+}
+
+void Kernel::ExpireLocked(Clock::time_point now) {
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.deadline <= now) {
+      options_.log(it->second.caller->name, LogLevel::kWarn,
+                   "call " + it->first.Short() + " to " +
+                       it->second.callee->name + " timed out");
+      it->second.caller->mailbox.Put(
+          CallResolved{it->first, {}, 0, sc::CallTimeout});
+      it = calls_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (startup_done_ || exit_code_ ||
+      now < created_ + options_.startup_timeout) {
+    return;
+  }
+  // Start-up timed out: say precisely what each waiting guest lacks.
+  for (auto& guest : guests_) {
+    if (guest->state == Guest::State::kRunning ||
+        guest->state == Guest::State::kEnded) {
+      continue;
+    }
+    std::string detail;
+    Err error = sc::RunTimeout;
+    if (guest->state != Guest::State::kLaunched) {
+      detail = "did not launch within the start-up timeout (" +
+               std::to_string(options_.startup_timeout.count()) + " ms)";
+    } else {
+      for (const ServiceName& name : guest->requires_) {
+        auto found = services_by_name_.find(name);
+        if (found == services_by_name_.end()) {
+          detail += (detail.empty() ? "" : "; ") +
+                    ("requires " + name.ToString() +
+                     ", which no microservice exports");
+        } else if (!found->second->alive) {
+          detail += (detail.empty() ? "" : "; ") +
+                    ("requires " + name.ToString() + ", whose exporter " +
+                     found->second->exporter->name + " has ended");
+        } else if (found->second->exporter->state != Guest::State::kRunning) {
+          detail += (detail.empty() ? "" : "; ") +
+                    ("requires " + name.ToString() + " from " +
+                     found->second->exporter->name + ", which never started");
+        }
+      }
+      if (detail.empty()) detail = "start-up timed out";
+      detail += " (start-up timeout " +
+                std::to_string(options_.startup_timeout.count()) + " ms)";
+    }
+    if (guest->state == Guest::State::kLaunched) {
+      FailStartupLocked(guest.get(), error, detail);
+    } else {
+      options_.log(guest->name, LogLevel::kError, "start-up failed: " + detail);
+    }
+  }
+  ExitAllLocked(kExitStartupFailed);
+  startup_done_ = true;
+}
+
+}  // namespace parigot::kernel

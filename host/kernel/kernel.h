@@ -1,0 +1,143 @@
+// The kernel: registry of guests and services, start-up ordering, call
+// routing, deadlines and exit.
+//
+// The kernel knows nothing of engines, the ABI's byte layout, transports or
+// the CLI: a guest reaches it through host/abi, which decodes system calls and
+// calls the methods below on the guest's behalf. Each guest runs on its own
+// thread; the methods named after system calls are called from that thread.
+//
+// Thread safety: every public method may be called from any thread.
+#ifndef PARIGOT_HOST_KERNEL_KERNEL_H_
+#define PARIGOT_HOST_KERNEL_KERNEL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "host/kernel/mailbox.h"
+#include "host/kernel/types.h"
+
+namespace parigot::kernel {
+
+struct KernelOptions {
+  // How long start-up may take: from the kernel's creation until every
+  // launched guest runs. Default: 5 s (descriptor key Timeout.Startup).
+  std::chrono::milliseconds startup_timeout{5000};
+  // Deadline of a call whose caller names none (descriptor key
+  // Timeout.Complete). Default: 50 ms.
+  std::chrono::milliseconds call_timeout{50};
+  // The central log. Called from any thread, sometimes with kernel locks
+  // held: it must not call back into the kernel. REQUIRES: set.
+  std::function<void(std::string_view source, LogLevel, std::string_view)> log;
+};
+
+// Exit codes the kernel gives the application when no program chose one.
+inline constexpr int kExitStartupFailed = 71;
+
+class Kernel {
+ public:
+  explicit Kernel(KernelOptions options);
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // Declares a guest before it runs. `origin` says where it was declared
+  // ("app.toml:12: config.dev.microservice.greet") for error messages.
+  GuestId AddGuest(std::string name, GuestKind kind, std::string origin);
+
+  // --- System calls, on behalf of `guest` -------------------------------
+  // Each returns NoError or the error to hand back to the guest.
+
+  Err Register(GuestId guest, std::string* name);
+  Err Export(GuestId guest, const std::vector<ServiceName>& services,
+             std::vector<ServiceId>* ids);
+  Err BindMethod(GuestId guest, ServiceId service, const std::string& method,
+                 MethodId* id);
+  Err Require(GuestId guest, const std::vector<ServiceName>& services);
+  // Completion arrives later as a LaunchCompleted event.
+  Err Launch(GuestId guest);
+  Err Locate(GuestId guest, const ServiceName& name, ServiceId* service,
+             std::vector<std::pair<std::string, MethodId>>* methods);
+  // `timeout` zero means the default call timeout. The result arrives later
+  // as a CallResolved event.
+  Err Dispatch(GuestId caller, ServiceId service, MethodId method,
+               std::string param, std::chrono::milliseconds timeout,
+               CallId* call);
+  Err ReturnValue(GuestId callee, CallId call, std::string result,
+                  int32_t result_error);
+  // Blocks up to `timeout` (negative: forever). ReadOneTimeout when nothing
+  // arrived.
+  Err ReadOne(GuestId guest, std::chrono::milliseconds timeout, Event* event);
+  // Records a guest's wish to exit; with `all`, the whole application exits
+  // with `code`. The caller then unwinds the guest and calls GuestEnded.
+  void Exit(GuestId guest, int32_t code, bool all);
+  void Log(GuestId guest, LogLevel level, std::string_view text);
+
+  // --- Lifecycle, from the runtime ------------------------------------
+
+  // The guest's thread finished: it exited with `exit_code`, or trapped
+  // (`trap` describes it). Its services die; their pending callers fail
+  // with ServiceDied. When a Main or Test program ends, the application
+  // ends with its code (or kExitProgramTrapped).
+  void GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
+
+  // Asks every guest to exit and fixes the application's exit code (the
+  // first caller wins).
+  void ExitAll(int code);
+
+  // Blocks until the application's exit code is fixed; returns it.
+  int WaitForExit();
+  // Non-blocking WaitForExit.
+  std::optional<int> exit_code() const;
+
+  // The guest's name, for reports ("greet").
+  std::string GuestName(GuestId guest) const;
+
+ private:
+  struct Guest;
+  struct Service;
+  struct PendingCall;
+  using Clock = std::chrono::steady_clock;
+
+  Guest* FindGuestLocked(GuestId id);
+  template <typename IdType>
+  IdType NewIdLocked();
+  void ReleaseLaunchedLocked();
+  void CheckCyclesLocked();
+  void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
+  void ExitAllLocked(int code);
+  void Watchdog();
+  void ExpireLocked(Clock::time_point now);
+
+  const KernelOptions options_;
+  const Clock::time_point created_;
+
+  mutable std::mutex mu_;
+  std::condition_variable exit_cv_;
+  std::condition_variable watchdog_cv_;
+  std::mt19937_64 random_;                            // guarded by mu_
+  std::vector<std::unique_ptr<Guest>> guests_;        // guarded by mu_
+  std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
+  std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_
+  std::unordered_map<CallId, PendingCall> calls_;     // guarded by mu_
+  bool startup_done_ = false;                         // guarded by mu_
+  std::optional<int> exit_code_;                      // guarded by mu_
+  bool stopping_ = false;                             // guarded by mu_
+  std::thread watchdog_;
+};
+
+// The application's exit code when a Main or Test program traps.
+inline constexpr int kExitProgramTrapped = 70;
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_KERNEL_H_

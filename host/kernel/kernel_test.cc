@@ -1,0 +1,263 @@
+#include "host/kernel/kernel.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace parigot::kernel {
+namespace {
+
+using std::chrono::milliseconds;
+namespace sc = syscall::v1;
+
+class KernelTest : public ::testing::Test {
+ protected:
+  KernelOptions Options(milliseconds startup = milliseconds(2000),
+                        milliseconds call = milliseconds(200)) {
+    KernelOptions options;
+    options.startup_timeout = startup;
+    options.call_timeout = call;
+    options.log = [this](std::string_view source, LogLevel,
+                         std::string_view text) {
+      std::lock_guard lock(log_mu_);
+      log_.push_back(std::string(source) + ": " + std::string(text));
+    };
+    return options;
+  }
+  std::string LogText() {
+    std::lock_guard lock(log_mu_);
+    std::string out;
+    for (const auto& line : log_) out += line + "\n";
+    return out;
+  }
+
+  // Registers, exports `exports`, requires `requires_` and launches.
+  GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
+                std::vector<ServiceName> exports,
+                std::vector<ServiceName> requires_,
+                std::vector<ServiceId>* ids = nullptr) {
+    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1");
+    std::string registered;
+    EXPECT_EQ(kernel.Register(guest, &registered), sc::NoError);
+    EXPECT_EQ(registered, name);
+    std::vector<ServiceId> local;
+    if (!exports.empty()) {
+      EXPECT_EQ(kernel.Export(guest, exports, ids ? ids : &local), sc::NoError);
+    }
+    if (!requires_.empty()) {
+      EXPECT_EQ(kernel.Require(guest, requires_), sc::NoError);
+    }
+    EXPECT_EQ(kernel.Launch(guest), sc::NoError);
+    return guest;
+  }
+
+  static Event Read(Kernel& kernel, GuestId guest, int ms = 1000) {
+    Event event;
+    EXPECT_EQ(kernel.ReadOne(guest, milliseconds(ms), &event), sc::NoError);
+    return event;
+  }
+
+  const ServiceName kGreeting{"greeting.v1", "Greeting"};
+  const ServiceName kOther{"other.v1", "Other"};
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(KernelTest, LaunchCompletesOnlyAfterRequirementsRun) {
+  Kernel kernel(Options());
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Event event;
+  EXPECT_EQ(kernel.ReadOne(main, milliseconds(20), &event), sc::ReadOneTimeout);
+  GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
+  EXPECT_TRUE(std::holds_alternative<LaunchCompleted>(Read(kernel, greet)));
+  Event launched = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<LaunchCompleted>(launched));
+  EXPECT_EQ(std::get<LaunchCompleted>(launched).error, sc::NoError);
+}
+
+TEST_F(KernelTest, CallRoundTrip) {
+  Kernel kernel(Options());
+  std::vector<ServiceId> ids;
+  GuestId greet =
+      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+  MethodId method;
+  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "FetchGreeting", &method),
+            sc::NoError);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, greet);
+  Read(kernel, main);
+
+  ServiceId located;
+  std::vector<std::pair<std::string, MethodId>> methods;
+  ASSERT_EQ(kernel.Locate(main, kGreeting, &located, &methods), sc::NoError);
+  EXPECT_EQ(located, ids[0]);
+  ASSERT_EQ(methods.size(), 1u);
+  EXPECT_EQ(methods[0].first, "FetchGreeting");
+
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, located, methods[0].second, "req",
+                            milliseconds(0), &call),
+            sc::NoError);
+  Event incoming = Read(kernel, greet);
+  ASSERT_TRUE(std::holds_alternative<IncomingCall>(incoming));
+  EXPECT_EQ(std::get<IncomingCall>(incoming).param, "req");
+  EXPECT_EQ(std::get<IncomingCall>(incoming).call, call);
+  ASSERT_EQ(kernel.ReturnValue(greet, call, "resp", 4), sc::NoError);
+  Event resolved = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(resolved));
+  EXPECT_EQ(std::get<CallResolved>(resolved).result, "resp");
+  EXPECT_EQ(std::get<CallResolved>(resolved).result_error, 4);
+  EXPECT_EQ(std::get<CallResolved>(resolved).kernel_error, sc::NoError);
+  // A second answer to the same call has nowhere to go.
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "again", 0), sc::CallerUnavailable);
+}
+
+TEST_F(KernelTest, LocateWithoutRequireIsNotRequired) {
+  Kernel kernel(Options());
+  Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {});
+  ServiceId id;
+  std::vector<std::pair<std::string, MethodId>> methods;
+  EXPECT_EQ(kernel.Locate(main, kGreeting, &id, &methods), sc::NotRequired);
+}
+
+TEST_F(KernelTest, DuplicateExportNamesBothOrigins) {
+  Kernel kernel(Options());
+  Start(kernel, "first", GuestKind::kService, {kGreeting}, {});
+  GuestId second = kernel.AddGuest("second", GuestKind::kService, "app.toml:9");
+  std::string name;
+  ASSERT_EQ(kernel.Register(second, &name), sc::NoError);
+  std::vector<ServiceId> ids;
+  EXPECT_EQ(kernel.Export(second, {kGreeting}, &ids),
+            sc::ServiceAlreadyClosedOrExported);
+  EXPECT_NE(LogText().find("first.toml:1"), std::string::npos) << LogText();
+  EXPECT_NE(LogText().find("app.toml:9"), std::string::npos) << LogText();
+}
+
+TEST_F(KernelTest, CycleFailsEveryMemberAndTheApplication) {
+  Kernel kernel(Options());
+  GuestId a = Start(kernel, "a", GuestKind::kService, {kGreeting}, {kOther});
+  GuestId b = Start(kernel, "b", GuestKind::kService, {kOther}, {kGreeting});
+  for (GuestId guest : {a, b}) {
+    Event event = Read(kernel, guest);
+    ASSERT_TRUE(std::holds_alternative<LaunchCompleted>(event));
+    EXPECT_EQ(std::get<LaunchCompleted>(event).error, sc::DependencyCycle);
+    EXPECT_NE(std::get<LaunchCompleted>(event).detail.find("a -> b -> a"),
+              std::string::npos);
+  }
+  EXPECT_EQ(kernel.WaitForExit(), kExitStartupFailed);
+}
+
+TEST_F(KernelTest, UnexportedRequirementReportedAtStartupTimeout) {
+  Kernel kernel(Options(milliseconds(50)));
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kOther});
+  Event event = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<LaunchCompleted>(event));
+  EXPECT_EQ(std::get<LaunchCompleted>(event).error, sc::RunTimeout);
+  EXPECT_NE(std::get<LaunchCompleted>(event).detail.find("other.v1.Other"),
+            std::string::npos);
+  EXPECT_EQ(kernel.WaitForExit(), kExitStartupFailed);
+}
+
+TEST_F(KernelTest, UnansweredCallTimesOut) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(30)));
+  std::vector<ServiceId> ids;
+  GuestId greet =
+      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+  MethodId method;
+  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "M", &method), sc::NoError);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, greet);
+  Read(kernel, main);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, ids[0], method, "", milliseconds(0), &call),
+            sc::NoError);
+  Event event = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+}
+
+TEST_F(KernelTest, DeadCalleeFailsPendingCallers) {
+  Kernel kernel(Options());
+  std::vector<ServiceId> ids;
+  GuestId greet =
+      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+  MethodId method;
+  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "M", &method), sc::NoError);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, greet);
+  Read(kernel, main);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, ids[0], method, "", milliseconds(0), &call),
+            sc::NoError);
+  kernel.GuestEnded(greet, 0, "unreachable");
+  Event event = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::ServiceDied);
+  EXPECT_EQ(kernel.Dispatch(main, ids[0], method, "", milliseconds(0), &call),
+            sc::ServiceDied);
+  EXPECT_NE(LogText().find("greet: trapped: unreachable"), std::string::npos);
+}
+
+TEST_F(KernelTest, MainExitCodeEndsApplication) {
+  Kernel kernel(Options());
+  GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  kernel.GuestEnded(main, 3, std::nullopt);
+  EXPECT_EQ(kernel.WaitForExit(), 3);
+  // The service is asked to exit with the same code.
+  Event event = Read(kernel, greet);
+  while (std::holds_alternative<LaunchCompleted>(event)) event = Read(kernel, greet);
+  ASSERT_TRUE(std::holds_alternative<ExitRequested>(event));
+  EXPECT_EQ(std::get<ExitRequested>(event).code, 3);
+}
+
+TEST_F(KernelTest, ExitAllFromServiceWins) {
+  Kernel kernel(Options());
+  GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
+  Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  kernel.Exit(greet, 9, /*all=*/true);
+  EXPECT_EQ(kernel.WaitForExit(), 9);
+  kernel.ExitAll(4);
+  EXPECT_EQ(kernel.exit_code(), 9);
+}
+
+TEST_F(KernelTest, TrappedProgramGivesTrapExitCode) {
+  Kernel kernel(Options());
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {});
+  kernel.GuestEnded(main, 0, "out of bounds memory access");
+  EXPECT_EQ(kernel.WaitForExit(), kExitProgramTrapped);
+}
+
+TEST_F(KernelTest, SyscallsOutOfOrderAreBadState) {
+  Kernel kernel(Options());
+  GuestId guest = kernel.AddGuest("g", GuestKind::kService, "");
+  std::vector<ServiceId> ids;
+  EXPECT_EQ(kernel.Export(guest, {kGreeting}, &ids), sc::BadState);
+  EXPECT_EQ(kernel.Launch(guest), sc::BadState);
+  std::string name;
+  ASSERT_EQ(kernel.Register(guest, &name), sc::NoError);
+  EXPECT_EQ(kernel.Register(guest, &name), sc::BadState);
+  ASSERT_EQ(kernel.Launch(guest), sc::NoError);
+  EXPECT_EQ(kernel.Require(guest, {kOther}), sc::BadState);
+}
+
+TEST_F(KernelTest, UnknownIdsAreRejected) {
+  Kernel kernel(Options());
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {});
+  CallId call;
+  EXPECT_EQ(kernel.Dispatch(main, ServiceId::Zero(), MethodId::Zero(), "",
+                            milliseconds(0), &call),
+            sc::BadId);
+  EXPECT_EQ(kernel.Dispatch(main, ServiceId::NewRandom(1, 2),
+                            MethodId::NewRandom(3, 4), "", milliseconds(0),
+                            &call),
+            sc::IdDispatch);
+  EXPECT_EQ(kernel.ReturnValue(main, CallId::NewRandom(5, 6), "", 0),
+            sc::CallerUnavailable);
+}
+
+}  // namespace
+}  // namespace parigot::kernel

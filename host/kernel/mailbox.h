@@ -1,0 +1,45 @@
+// Mailbox: the queue of events waiting for one guest.
+#ifndef PARIGOT_HOST_KERNEL_MAILBOX_H_
+#define PARIGOT_HOST_KERNEL_MAILBOX_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include "host/kernel/types.h"
+
+namespace parigot::kernel {
+
+// A FIFO of events with a blocking, timed take.
+//
+// Thread safety: every method may be called from any thread. Exactly one
+// thread (the guest's) takes; any number put.
+class Mailbox {
+ public:
+  Mailbox() = default;
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+
+  // Appends an event and wakes the taker. Ignored after Close().
+  void Put(Event event);
+
+  // Waits up to `timeout` for an event (negative: forever, zero: poll).
+  // Returns nullopt on timeout or when the mailbox is closed and empty.
+  std::optional<Event> Take(std::chrono::milliseconds timeout);
+
+  // Drops the queued events and makes every later Put a no-op; wakes a
+  // blocked Take.
+  void Close();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_;  // guarded by mu_
+  bool closed_ = false;       // guarded by mu_
+};
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_MAILBOX_H_

@@ -1,0 +1,46 @@
+// Start-up ordering: which launched guests may run, and which never will.
+//
+// Pure functions over a snapshot of the dependency graph, so the rules are
+// unit-tested without threads. A guest depends on guest H when it requires a
+// service that H exports. A launched guest runs once every guest it depends
+// on runs; guests that depend on each other in a cycle never run, and that
+// is certain once every member of the cycle has launched (before launch a
+// guest may still declare requirements).
+#ifndef PARIGOT_HOST_KERNEL_STARTUP_H_
+#define PARIGOT_HOST_KERNEL_STARTUP_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace parigot::kernel {
+
+struct StartupNode {
+  std::string name;
+  bool launched = false;
+  bool running = false;
+  // Indices of the guests exporting what this one requires.
+  std::vector<size_t> depends_on;
+  // Required services that nobody exports (yet), as "pkg.Service".
+  std::vector<std::string> unexported;
+};
+
+// The launched, not yet running guests all of whose requirements are
+// exported by running guests, iterated to a fixpoint: marking one guest
+// running can release others. Returns them in the order they may start.
+std::vector<size_t> ReleasableGuests(std::vector<StartupNode> nodes);
+
+// Every dependency cycle among guests that are not running and have all
+// launched, each as the list of its members in dependency order
+// (a -> b -> ... -> a). A guest that requires its own service is a cycle of
+// one.
+std::vector<std::vector<size_t>> FindDependencyCycles(
+    const std::vector<StartupNode>& nodes);
+
+// "a -> b -> c -> a" for a cycle found above.
+std::string DescribeCycle(const std::vector<StartupNode>& nodes,
+                          const std::vector<size_t>& cycle);
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_STARTUP_H_

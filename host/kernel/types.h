@@ -1,0 +1,60 @@
+// Vocabulary of the kernel: names, events and error codes.
+#ifndef PARIGOT_HOST_KERNEL_TYPES_H_
+#define PARIGOT_HOST_KERNEL_TYPES_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "parigot/id.h"
+#include "parigot/syscall/v1/syscall.pb.h"
+
+namespace parigot::kernel {
+
+// The kernel answers with the same codes the ABI carries to guests.
+using Err = syscall::v1::KernelErr;
+
+// A protobuf service's full name: package "greeting.v1", service "Greeting".
+struct ServiceName {
+  std::string package;
+  std::string service;
+
+  // "greeting.v1.Greeting"
+  std::string ToString() const { return package + "." + service; }
+  bool operator==(const ServiceName&) const = default;
+  auto operator<=>(const ServiceName&) const = default;
+};
+
+// What kind of microservice a guest is (see docs/descriptor.md).
+enum class GuestKind { kService, kMain, kTest };
+
+// Events a guest receives through read_one. Each mirrors the message of the
+// same name in syscall.proto.
+struct IncomingCall {
+  CallId call;
+  ServiceId service;
+  MethodId method;
+  std::string param;
+};
+struct CallResolved {
+  CallId call;
+  std::string result;
+  int32_t result_error = 0;
+  Err kernel_error = syscall::v1::NoError;
+};
+struct LaunchCompleted {
+  Err error = syscall::v1::NoError;
+  std::string detail;
+};
+struct ExitRequested {
+  int32_t code = 0;
+};
+using Event =
+    std::variant<IncomingCall, CallResolved, LaunchCompleted, ExitRequested>;
+
+// Severity of a line in the central log.
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_TYPES_H_

@@ -1,0 +1,234 @@
+#include "host/runtime/application.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "host/abi/syscalls.h"
+#include "host/abi/wasi.h"
+#include "host/engine/make_engine.h"
+#include "host/kernel/kernel.h"
+
+namespace parigot::runtime {
+namespace {
+
+using kernel::LogLevel;
+
+Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open " + path.string());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return DataLossError("cannot read " + path.string());
+  return bytes;
+}
+
+kernel::GuestKind KindOf(deploy::MicroserviceKind kind) {
+  switch (kind) {
+    case deploy::MicroserviceKind::kMain: return kernel::GuestKind::kMain;
+    case deploy::MicroserviceKind::kTest: return kernel::GuestKind::kTest;
+    case deploy::MicroserviceKind::kServer: break;
+  }
+  return kernel::GuestKind::kService;
+}
+
+// One guest: its instance, its WASI state, and the thread that runs it.
+struct RunningGuest {
+  GuestId id;
+  std::string name;
+  std::unique_ptr<abi::Wasi> wasi;
+  std::unique_ptr<engine::Instance> instance;
+  std::thread thread;
+  bool finished = false;  // guarded by Finished::mu
+};
+
+struct Finished {
+  std::mutex mu;
+  std::condition_variable cv;
+};
+
+// Engines and decoded modules, shared by guests that use the same wasm.
+class ModuleCache {
+ public:
+  Result<const engine::Module*> Get(const std::string& engine_name,
+                                    const deploy::MicroserviceOptions& ms) {
+    auto engine_it = engines_.find(engine_name);
+    if (engine_it == engines_.end()) {
+      Result<std::unique_ptr<engine::Engine>> made = engine::MakeEngine(engine_name);
+      if (!made.ok()) return made.status();
+      engine_it = engines_.emplace(engine_name, std::move(*made)).first;
+    }
+    std::string key = engine_name + ":" + ms.resolved_wasm_path.string();
+    if (auto it = modules_.find(key); it != modules_.end()) return it->second.get();
+    Result<std::vector<uint8_t>> bytes = ReadFile(ms.resolved_wasm_path);
+    if (!bytes.ok()) return bytes.status();
+    Result<std::unique_ptr<engine::Module>> module =
+        engine_it->second->Load(*bytes, ms.name);
+    if (!module.ok()) return module.status();
+    return (modules_[key] = std::move(*module)).get();
+  }
+
+ private:
+  std::map<std::string, std::unique_ptr<engine::Engine>> engines_;
+  std::map<std::string, std::unique_ptr<engine::Module>> modules_;
+};
+
+// Turns SIGINT/SIGTERM into exit-all(130) while the application runs.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(kernel::Kernel& kernel) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    // Guest threads inherit the mask, so only the watcher takes the signals.
+    pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
+    thread_ = std::thread([this, set, &kernel] {
+      while (!stop_.load()) {
+        timespec tick{0, 50'000'000};
+        int signal = sigtimedwait(&set, nullptr, &tick);
+        if (signal == SIGINT || signal == SIGTERM) kernel.ExitAll(130);
+      }
+    });
+  }
+  ~SignalWatcher() {
+    stop_.store(true);
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+ private:
+  sigset_t old_mask_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
+  if (!outcome.ok()) return outcome.status().ToString();
+  return std::string(engine::TrapKindName(outcome->trap_kind)) + ": " +
+         outcome->trap_message;
+}
+
+}  // namespace
+
+Result<ApplicationResult> RunApplication(
+    const deploy::DeploymentOptions& deployment,
+    const ApplicationOptions& options) {
+  kernel::KernelOptions kernel_options;
+  kernel_options.startup_timeout = deployment.timeouts.startup;
+  kernel_options.call_timeout = deployment.timeouts.complete;
+  kernel_options.log = options.log;
+  auto kernel = std::make_unique<kernel::Kernel>(kernel_options);
+
+  ModuleCache modules;
+  std::vector<std::unique_ptr<RunningGuest>> guests;
+  for (const deploy::MicroserviceOptions* ms :
+       deploy::MicroservicesFor(deployment, options.mode)) {
+    std::string engine_name = ms->engine
+                                  ? std::string(deploy::EngineKindName(*ms->engine))
+                                  : options.default_engine;
+    Result<const engine::Module*> module = modules.Get(engine_name, *ms);
+    if (!module.ok()) {
+      return Status(module.status().code(),
+                    deploy::DescribeKey(*ms, "WasmPath") + ": " +
+                        module.status().message());
+    }
+
+    auto guest = std::make_unique<RunningGuest>();
+    guest->name = ms->name;
+    guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind),
+                                 deploy::DescribeKey(*ms, ""));
+    abi::WasiOptions wasi;
+    wasi.name = ms->name;
+    wasi.args = ms->args;
+    wasi.env = ms->env;
+    if (deployment.timezone) wasi.env.push_back("TZ=" + *deployment.timezone);
+    wasi.sink = [log = options.log, name = ms->name](int fd, std::string_view line) {
+      log(name, fd == 2 ? LogLevel::kWarn : LogLevel::kInfo, line);
+    };
+    guest->wasi = std::make_unique<abi::Wasi>(std::move(wasi));
+
+    std::vector<engine::HostFunction> imports = guest->wasi->HostFunctions();
+    for (auto& syscall : abi::MakeSyscallImports(*kernel, guest->id)) {
+      imports.push_back(std::move(syscall));
+    }
+    Result<std::unique_ptr<engine::Instance>> instance =
+        (*module)->Instantiate(imports, nullptr);
+    if (!instance.ok()) {
+      return Status(instance.status().code(),
+                    deploy::DescribeKey(*ms, "") + ": " +
+                        instance.status().message());
+    }
+    guest->instance = std::move(*instance);
+    guests.push_back(std::move(guest));
+  }
+
+  std::optional<SignalWatcher> signals;
+  if (options.handle_signals) signals.emplace(*kernel);
+
+  auto finished = std::make_shared<Finished>();
+  for (auto& guest_ptr : guests) {
+    RunningGuest* guest = guest_ptr.get();
+    guest->thread = std::thread([guest, finished, k = kernel.get()] {
+      Result<engine::RunOutcome> outcome = guest->instance->Call("_start", {});
+      guest->wasi->Flush();
+      if (outcome.ok() && outcome->exited()) {
+        k->GuestEnded(guest->id, outcome->exit_code, std::nullopt);
+      } else if (outcome.ok() && outcome->returned()) {
+        k->GuestEnded(guest->id, 0, std::nullopt);
+      } else {
+        k->GuestEnded(guest->id, 0, DescribeOutcome(outcome));
+      }
+      std::lock_guard lock(finished->mu);
+      guest->finished = true;
+      finished->cv.notify_all();
+    });
+  }
+
+  ApplicationResult result;
+  result.exit_code = kernel->WaitForExit();
+
+  auto deadline = std::chrono::steady_clock::now() + options.exit_grace;
+  {
+    std::unique_lock lock(finished->mu);
+    finished->cv.wait_until(lock, deadline, [&] {
+      for (auto& guest : guests) {
+        if (!guest->finished) return false;
+      }
+      return true;
+    });
+  }
+  for (auto& guest : guests) {
+    bool done;
+    {
+      std::lock_guard lock(finished->mu);
+      done = guest->finished;
+    }
+    if (done) {
+      guest->thread.join();
+      continue;
+    }
+    options.log(guest->name, LogLevel::kError,
+                "did not exit within " +
+                    std::to_string(options.exit_grace.count()) +
+                    " ms of the application's end; abandoning it");
+    ++result.abandoned_guests;
+    guest->thread.detach();
+    // Still running: its instance, WASI state and kernel must outlive it,
+    // until the process ends.
+    (void)guest.release();
+  }
+  if (result.abandoned_guests > 0) (void)kernel.release();
+  return result;
+}
+
+}  // namespace parigot::runtime

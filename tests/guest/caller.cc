@@ -1,0 +1,93 @@
+// A Main program that exercises calls; its first argument picks the case:
+//   big <bytes>   echo a payload of that size and check it comes back whole
+//   crash         call Crasher.Crash (the callee traps), then check that Echo
+//                 still answers
+//   exitall <c>   ask Echo to end the application with code c
+//   unrequired    locate Crasher without requiring it (must fail)
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "parigot/parigot.h"
+#include "test/v1/test.parigot.h"
+
+namespace {
+
+using test::v1::TestErr;
+
+std::string Pattern(size_t size) {
+  std::string data(size, '\0');
+  for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>((i * 131 + 7) % 251);
+  return data;
+}
+
+void Big(size_t size) {
+  auto echo = test::v1::Echo::locate();
+  echo.Echo({.data = Pattern(size)}, {.timeout_ms = 5000})
+      .then([size](const test::v1::Payload& reply) {
+        bool same = reply.data == Pattern(size);
+        parigot::log::info("echoed " + std::to_string(reply.data.size()) +
+                           " bytes, " + (same ? "intact" : "CORRUPTED"));
+        parigot::exit(same ? 0 : 1);
+      })
+      .or_else([](TestErr e) {
+        parigot::log::error("echo failed: " + std::to_string(static_cast<int>(e)));
+        parigot::exit(1);
+      });
+}
+
+void Crash() {
+  auto crasher = test::v1::Crasher::locate();
+  auto echo = test::v1::Echo::locate();
+  crasher.Crash()
+      .then([] {
+        parigot::log::error("Crash returned normally");
+        parigot::exit(1);
+      })
+      .or_else([echo](TestErr e) {
+        parigot::log::info("Crash failed with error " +
+                           std::to_string(static_cast<int>(e)));
+        echo.Echo({.data = "still here"})
+            .then([](const test::v1::Payload& reply) {
+              parigot::log::info("echo after crash: " + reply.data);
+              parigot::exit(0);
+            })
+            .or_else([](TestErr) { parigot::exit(1); });
+      });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string_view mode = argc > 1 ? argv[1] : "";
+  std::string_view arg = argc > 2 ? argv[2] : "";
+  if (mode == "unrequired") {
+    parigot::Program app({test::v1::Echo::require});
+    app.launch().then([] {
+      auto crasher = test::v1::Crasher::try_locate();
+      if (crasher.ok()) parigot::exit(1);
+      parigot::log::info("locate failed: " + crasher.status().message());
+      parigot::exit(4);
+    });
+    return parigot::run();
+  }
+  if (mode == "crash") {
+    parigot::Program app({test::v1::Crasher::require, test::v1::Echo::require});
+    app.launch().then(Crash);
+    return parigot::run();
+  }
+  parigot::Program app({test::v1::Echo::require});
+  if (mode == "big") {
+    size_t size = std::strtoul(std::string(arg).c_str(), nullptr, 10);
+    app.launch().then([size] { Big(size); });
+  } else if (mode == "exitall") {
+    int code = std::atoi(std::string(arg).c_str());
+    app.launch().then([code] {
+      test::v1::Echo::locate().ExitAll({.code = code});
+    });
+  } else {
+    parigot::log::error("unknown mode " + std::string(mode));
+    return 2;
+  }
+  return parigot::run();
+}

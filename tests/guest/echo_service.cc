@@ -1,0 +1,29 @@
+// test.v1.Echo: returns each payload unchanged; ExitAll ends the
+// application with the code it is given.
+#include "parigot/parigot.h"
+#include "test/v1/test.parigot.h"
+
+namespace {
+
+using test::v1::TestErr;
+
+class EchoImpl : public test::v1::EchoServer {
+ public:
+  parigot::Future<test::v1::Payload, TestErr> Echo(
+      const test::v1::Payload& request) override {
+    return parigot::Future<test::v1::Payload, TestErr>::Ready(request);
+  }
+  parigot::Future<void, TestErr> ExitAll(
+      const test::v1::ExitAllRequest& request) override {
+    parigot::exit_all(request.code);
+  }
+};
+
+}  // namespace
+
+int main() {
+  EchoImpl echo;
+  parigot::Program app({}, {&echo});
+  app.launch();
+  return parigot::run();
+}
