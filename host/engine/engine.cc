@@ -1,0 +1,61 @@
+#include "host/engine/engine.h"
+
+#include <string>
+
+namespace parigot::engine {
+
+std::string_view ValueTypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kI32: return "i32";
+    case ValueType::kI64: return "i64";
+    case ValueType::kF32: return "f32";
+    case ValueType::kF64: return "f64";
+  }
+  return "?";
+}
+
+namespace {
+void AppendTypes(std::string& out, const std::vector<ValueType>& types) {
+  out += '(';
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += ValueTypeName(types[i]);
+  }
+  out += ')';
+}
+}  // namespace
+
+std::string Signature::ToString() const {
+  std::string out;
+  AppendTypes(out, params);
+  out += " -> ";
+  AppendTypes(out, results);
+  return out;
+}
+
+std::string_view TrapKindName(TrapKind kind) {
+  switch (kind) {
+    case TrapKind::kUnreachable: return "unreachable";
+    case TrapKind::kOutOfBounds: return "out_of_bounds";
+    case TrapKind::kDivideByZero: return "divide_by_zero";
+    case TrapKind::kIntegerOverflow: return "integer_overflow";
+    case TrapKind::kStackExhausted: return "stack_exhausted";
+    case TrapKind::kIndirectCallMismatch: return "indirect_call_mismatch";
+    case TrapKind::kUndefinedElement: return "undefined_element";
+    case TrapKind::kHostError: return "host_error";
+    case TrapKind::kOther: return "other";
+  }
+  return "other";
+}
+
+std::string RunOutcome::ToString() const {
+  switch (kind) {
+    case Kind::kReturned: return "returned";
+    case Kind::kExited: return "exited with code " + std::to_string(exit_code);
+    case Kind::kTrapped:
+      return "trapped (" + std::string(TrapKindName(trap_kind)) + "): " + trap_message;
+  }
+  return "?";
+}
+
+}  // namespace parigot::engine
