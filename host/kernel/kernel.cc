@@ -37,7 +37,6 @@ struct Kernel::PendingCall {
 
 Kernel::Kernel(KernelOptions options)
     : options_(std::move(options)),
-      created_(Clock::now()),
       random_(std::random_device{}()) {
   watchdog_ = std::thread([this] { Watchdog(); });
 }
@@ -375,6 +374,12 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
   }
 }
 
+void Kernel::StartGuests() {
+  std::lock_guard lock(mu_);
+  if (!startup_began_) startup_began_ = Clock::now();
+  watchdog_cv_.notify_all();
+}
+
 void Kernel::ExitAll(int code) {
   std::lock_guard lock(mu_);
   ExitAllLocked(code);
@@ -409,8 +414,8 @@ void Kernel::Watchdog() {
     Clock::time_point now = Clock::now();
     ExpireLocked(now);
     Clock::time_point next = Clock::time_point::max();
-    if (!startup_done_ && !exit_code_) {
-      next = created_ + options_.startup_timeout;
+    if (startup_began_ && !startup_done_ && !exit_code_) {
+      next = *startup_began_ + options_.startup_timeout;
     }
     for (const auto& [id, call] : calls_) next = std::min(next, call.deadline);
     if (next == Clock::time_point::max()) {
@@ -434,8 +439,8 @@ void Kernel::ExpireLocked(Clock::time_point now) {
       ++it;
     }
   }
-  if (startup_done_ || exit_code_ ||
-      now < created_ + options_.startup_timeout) {
+  if (!startup_began_ || startup_done_ || exit_code_ ||
+      now < *startup_began_ + options_.startup_timeout) {
     return;
   }
   // Start-up timed out: say precisely what each waiting guest lacks.

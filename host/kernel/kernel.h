@@ -29,8 +29,8 @@
 namespace parigot::kernel {
 
 struct KernelOptions {
-  // How long start-up may take: from the kernel's creation until every
-  // launched guest runs. Default: 5 s (descriptor key Timeout.Startup).
+  // How long start-up may take: from StartGuests() until every guest runs.
+  // Default: 5 s (descriptor key Timeout.Startup).
   std::chrono::milliseconds startup_timeout{5000};
   // Deadline of a call whose caller names none (descriptor key
   // Timeout.Complete). Default: 50 ms.
@@ -84,6 +84,10 @@ class Kernel {
 
   // --- Lifecycle, from the runtime ------------------------------------
 
+  // Starts the start-up clock; call when every guest has been added and
+  // their code starts running (loading and compiling wasm does not count).
+  void StartGuests();
+
   // The guest's thread finished: it exited with `exit_code`, or trapped
   // (`trap` describes it). Its services die; their pending callers fail
   // with ServiceDied. When a Main or Test program ends, the application
@@ -119,7 +123,6 @@ class Kernel {
   void ExpireLocked(Clock::time_point now);
 
   const KernelOptions options_;
-  const Clock::time_point created_;
 
   mutable std::mutex mu_;
   std::condition_variable exit_cv_;
@@ -129,6 +132,7 @@ class Kernel {
   std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
   std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_
   std::unordered_map<CallId, PendingCall> calls_;     // guarded by mu_
+  std::optional<Clock::time_point> startup_began_;    // guarded by mu_
   bool startup_done_ = false;                         // guarded by mu_
   std::optional<int> exit_code_;                      // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_

@@ -39,6 +39,7 @@ class KernelTest : public ::testing::Test {
                 std::vector<ServiceName> requires_,
                 std::vector<ServiceId>* ids = nullptr) {
     GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1");
+    kernel.StartGuests();
     std::string registered;
     EXPECT_EQ(kernel.Register(guest, &registered), sc::NoError);
     EXPECT_EQ(registered, name);

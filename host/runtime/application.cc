@@ -175,6 +175,7 @@ Result<ApplicationResult> RunApplication(
   std::optional<SignalWatcher> signals;
   if (options.handle_signals) signals.emplace(*kernel);
 
+  kernel->StartGuests();
   auto finished = std::make_shared<Finished>();
   for (auto& guest_ptr : guests) {
     RunningGuest* guest = guest_ptr.get();
