@@ -176,8 +176,8 @@ class Instance {
   // InvalidArgument if args.size() differs from its parameter count. A guest
   // that traps or exits is not an error: see RunOutcome. After a trap or an
   // exit the guest's state is whatever it was when it stopped; callers
-  // normally discard the instance. Must not be called from inside one of this
-  // instance's own host callbacks.
+  // normally discard the instance. Calling it from inside one of this
+  // instance's own host callbacks is refused (FailedPrecondition).
   virtual Result<RunOutcome> Call(std::string_view export_name,
                                   std::span<const uint64_t> args) = 0;
 

@@ -148,6 +148,9 @@ wi::HostFunc::Callback WrapHost(State* state, const HostFunction& host) {
           label = host.module + "." + host.name](
              wi::Thread& thread, const wi::Values& params, wi::Values& results,
              wi::Trap::Ptr* out_trap) -> wabt::Result {
+    // A trap already set means wabt is running on after a failed
+    // call_indirect push (the 1.0.32 bug): stop at the first chance.
+    if (*out_trap) return wabt::Result::Error;
     constexpr size_t kInline = 16;
     uint64_t arg_inline[kInline];
     uint64_t res_inline[kInline] = {};
@@ -204,6 +207,7 @@ class InterpInstance final : public Instance {
   wi::Memory::Ptr memory;
   std::map<std::string, ExportFunc, std::less<>> funcs;
   std::unique_ptr<wi::Thread> thread;  // reused between calls; reset on trap
+  bool running = false;                // inside Call (re-entry guard)
 
   ~InterpInstance() override {
     thread.reset();
@@ -224,13 +228,19 @@ class InterpInstance final : public Instance {
                                   ef.signature.ToString() + ", got " +
                                   std::to_string(args.size()) + " arguments");
     }
+    if (running) {
+      return FailedPreconditionError(state->debug_name + ": Call(\"" + std::string(name) +
+                                     "\") re-entered the instance from a host callback");
+    }
     wi::Values params(args.size());
     for (size_t i = 0; i < args.size(); ++i) params[i] = FromSlot(args[i], ef.signature.params[i]);
     wi::Values results;
     wi::Trap::Ptr trap;
     state->stop = Stop::kNone;
     if (!thread) thread = std::make_unique<wi::Thread>(*store);
+    running = true;
     wabt::Result r = ef.func->Call(*thread, params, results, &trap);
+    running = false;
 
     RunOutcome out;
     // wabt 1.0.32 can return Ok with the trap set (stack exhaustion reached

@@ -175,6 +175,23 @@ TEST_F(InterpTest, HostTrapAndHostExceptionAreHostErrors) {
   EXPECT_NE(out.trap_message.find("env.throw threw: boom"), std::string::npos);
 }
 
+TEST_F(InterpTest, ReentryFromAHostCallbackIsRefused) {
+  Instance* self = nullptr;
+  Status reentry;
+  HostFunction again{"env", "again", {}, [&](CallContext&, auto, auto) {
+                       reentry = self->Call("go", {}).status();
+                       return HostOutcome::Ok();
+                     }};
+  auto inst = Make(R"((module
+    (import "env" "again" (func $again))
+    (func (export "go") (call $again))))",
+                   {&again, 1});
+  ASSERT_TRUE(inst);
+  self = inst.get();
+  EXPECT_TRUE(Run(*inst, "go").returned());
+  EXPECT_EQ(reentry.code(), StatusCode::kFailedPrecondition);
+}
+
 struct TrapCase {
   const char* name;
   TrapKind kind;
