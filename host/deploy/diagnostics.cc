@@ -1,0 +1,124 @@
+#include "diagnostics.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <tuple>
+
+namespace parigot::deploy::internal {
+
+std::string FormatDiagnostic(const SourceLocation& location,
+                             std::string_view key, std::string_view message) {
+  std::string out = location.ToString();
+  if (!out.empty()) out += ": ";
+  if (!key.empty()) {
+    out += key;
+    out += ": ";
+  }
+  out += message;
+  return out;
+}
+
+void Diagnostics::Add(SourceLocation location, std::string key,
+                      std::string message, StatusCode code) {
+  if (!key.empty() && HasErrorFor(key)) return;  // one error per key
+  list_.push_back(
+      {std::move(location), std::move(key), std::move(message), code});
+}
+
+Status Diagnostics::ToStatus() const {
+  if (list_.empty()) return Status::Ok();
+  std::vector<const Diagnostic*> sorted;
+  for (const Diagnostic& d : list_) sorted.push_back(&d);
+  // Stable by position: ties keep the order in which they were added (the
+  // pointers point into one vector, so they order as added).
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Diagnostic* a, const Diagnostic* b) {
+              return std::tie(a->location.file, a->location.line,
+                              a->location.column) <
+                         std::tie(b->location.file, b->location.line,
+                                  b->location.column) ||
+                     (std::tie(a->location.file, a->location.line,
+                               a->location.column) ==
+                          std::tie(b->location.file, b->location.line,
+                                   b->location.column) &&
+                      std::less<const Diagnostic*>()(a, b));
+            });
+  StatusCode code = sorted.front()->code;
+  std::string message;
+  for (const Diagnostic* d : sorted) {
+    if (d->code != code) code = StatusCode::kInvalidArgument;
+    if (!message.empty()) message += '\n';
+    message += FormatDiagnostic(d->location, d->key, d->message);
+  }
+  return Status(code, std::move(message));
+}
+
+bool Diagnostics::HasErrorFor(std::string_view key) const {
+  for (const Diagnostic& d : list_) {
+    if (d.key == key) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// Case-insensitive optimal-string-alignment distance: insertions, deletions,
+// substitutions and transpositions of neighbours ("Mian" -> "Main") cost 1.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  auto same = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  };
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) &&
+          same(a[i - 2], b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::string_view Suggest(std::string_view unknown,
+                         std::span<const std::string_view> known) {
+  // Allow one edit per three characters, at least one and at most two.
+  size_t limit = std::clamp<size_t>(unknown.size() / 3, 1, 2);
+  std::string_view best;
+  size_t best_distance = limit + 1;
+  for (std::string_view candidate : known) {
+    size_t d = EditDistance(unknown, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::string TomlKey(std::string_view key) {
+  bool bare = !key.empty() &&
+              std::all_of(key.begin(), key.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) ||
+                       c == '_' || c == '-';
+              });
+  if (bare) return std::string(key);
+  std::string out = "\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace parigot::deploy::internal

@@ -1,0 +1,179 @@
+// The deployment model: plain option structs filled from a descriptor file.
+//
+// A descriptor (a TOML file, see docs/descriptor.md) holds one or more
+// deployments; the loader in descriptor.h fills a DeploymentOptions for the
+// chosen one. These structs are plain data: every field has an in-class
+// default (documented as "Default:") and nothing here validates anything —
+// ValidateDeployment() and ResolveWasmPaths() in descriptor.h do that.
+//
+// Every value read from a file remembers where it was written (SourceLocation)
+// so that errors found much later, at run time (say two microservices that
+// export the same service), can still name "file:line: key" — see
+// DescribeKey().
+//
+// Thread safety: plain values, no internal synchronisation. Concurrent const
+// access is safe; mutation needs external synchronisation.
+#ifndef PARIGOT_DEPLOY_OPTIONS_H_
+#define PARIGOT_DEPLOY_OPTIONS_H_
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parigot::deploy {
+
+// A position in a descriptor file.
+struct SourceLocation {
+  // The descriptor's path exactly as it was given to ParseDescriptor() (so
+  // messages read "app.toml:12:1", not an absolute path). Empty when the value
+  // did not come from a file (a default, or set by code).
+  std::string file;
+  int line = 0;    // 1-based; 0 = unknown.
+  int column = 0;  // 1-based; 0 = unknown.
+
+  bool known() const { return line > 0; }
+  // "app.toml:12:3", "app.toml:12" (no column), "app.toml" (no line) or "".
+  std::string ToString() const;
+};
+
+// What a microservice is. At most one of Server / Main / Test may be true in
+// the descriptor; when none is, the microservice is a server.
+enum class MicroserviceKind {
+  kServer,  // exports services and serves calls until the application exits
+  kMain,    // a program: runs to completion under `parigot run`
+  kTest,    // a program run under `parigot test`
+};
+// "Server", "Main", "Test" (the descriptor's key names).
+std::string_view MicroserviceKindName(MicroserviceKind kind);
+
+// The per-microservice execution engine.
+enum class EngineKind {
+  kAot,     // wasm2c ahead-of-time compiled code ("aot")
+  kInterp,  // the wabt interpreter ("interp")
+};
+// "aot" or "interp" (the descriptor's spelling).
+std::string_view EngineKindName(EngineKind engine);
+// The inverse of EngineKindName; exact, case-sensitive match. nullopt if
+// `name` is not an engine.
+std::optional<EngineKind> ParseEngineKind(std::string_view name);
+
+// Where each key of a table was written, keyed by the key as written in the
+// descriptor ("WasmPath"), with array elements as "Env[1]" and sub-table keys
+// as "Timeout.Startup". Keys that were not written (defaults) are absent.
+using KeyLocations = std::map<std::string, SourceLocation, std::less<>>;
+
+// One [config.<deployment>.microservice.<name>] table.
+struct MicroserviceOptions {
+  // The table's name (the last part of its key). Unique within a deployment.
+  std::string name;
+  // The table's full dotted key, "config.dev.microservice.greet", used to
+  // name keys in messages.
+  std::string key_path;
+
+  // WasmPath exactly as written. REQUIRES: non-empty (ValidateDeployment).
+  std::string wasm_path;
+  // The absolute, lexically normalised path of an existing file, filled by
+  // ResolveWasmPaths(). Default: empty (not resolved yet).
+  std::filesystem::path resolved_wasm_path;
+
+  // Arg: argv[1..] for the guest (argv[0] is the microservice name).
+  // Default: empty.
+  std::vector<std::string> args;
+  // Env: "KEY=VALUE" strings added to the guest's environment.
+  // REQUIRES: each contains '=' after a non-empty KEY (ValidateDeployment).
+  // Default: empty.
+  std::vector<std::string> env;
+
+  // Default: kServer.
+  MicroserviceKind kind = MicroserviceKind::kServer;
+  // Engine. Default: nullopt — the runner chooses (aot unless told otherwise).
+  std::optional<EngineKind> engine;
+
+  // Where the table was declared (its name in the table header or dotted key).
+  SourceLocation location;
+  // Where each of its keys was written.
+  KeyLocations key_locations;
+};
+
+// [config.<deployment>.Timeout], in milliseconds.
+struct TimeoutOptions {
+  // Startup: how long start-up may take, from the first guest being launched
+  // until every guest has launched and all requirements are met. It does not
+  // include preparing engines (compiling a wasm that has no cached AOT
+  // artifact yet). REQUIRES: > 0. Default: 5000 ms.
+  std::chrono::milliseconds startup{5000};
+  // Complete: the default deadline for a call to be answered (DESIGN.md §2).
+  // REQUIRES: > 0. Default: 50 ms.
+  std::chrono::milliseconds complete{50};
+};
+
+// One [config.<name>] table: a deployment.
+struct DeploymentOptions {
+  // The deployment's name ("dev" for [config.dev]).
+  std::string name;
+  // Its full dotted key, "config.dev".
+  std::string key_path;
+
+  // The descriptor's path as given to ParseDescriptor() (for messages).
+  std::string descriptor_path;
+  // The absolute directory holding the descriptor; relative WasmPaths and
+  // SearchDirs are resolved against it.
+  std::filesystem::path descriptor_dir;
+
+  TimeoutOptions timeouts;
+  // SearchDir, as written: extra directories (relative to descriptor_dir
+  // unless absolute) in which relative WasmPaths are searched. Default: empty.
+  std::vector<std::string> search_dirs;
+  // Timezone: given to every guest as TZ. Default: nullopt (no TZ is set).
+  std::optional<std::string> timezone;
+
+  // The microservices in declaration order (the order of their tables in the
+  // file). REQUIRES: non-empty (ValidateDeployment).
+  std::vector<MicroserviceOptions> microservices;
+
+  // Non-fatal findings, each one line, "app.toml:4:1: config.dev.
+  // ParigotLibPath: ignored ..." — the caller should log them.
+  std::vector<std::string> warnings;
+
+  // Where the [config.<name>] table was declared, and where each of its keys
+  // (including "Timeout.Startup", "SearchDir[0]") was written.
+  SourceLocation location;
+  KeyLocations key_locations;
+};
+
+// "app.toml:14: config.dev.microservice.greet.WasmPath": where `key` of `ms`
+// was written, for run-time error messages. `key` is as in KeyLocations
+// ("WasmPath", "Env[1]"); an empty `key` names the table itself. A key that
+// was not written in the file (a default) falls back to the table's
+// location. Parts that are unknown are left out ("config.dev.microservice.
+// greet.Engine" alone when the options were built by code).
+std::string DescribeKey(const MicroserviceOptions& ms, std::string_view key);
+// The same for a deployment-level key ("Timeout.Complete", "Timezone").
+std::string DescribeKey(const DeploymentOptions& deployment,
+                        std::string_view key);
+
+// Which command the deployment is run by.
+enum class RunMode {
+  kRun,   // `parigot run`: Main programs and Servers
+  kTest,  // `parigot test`: Test programs and Servers
+};
+
+// The microservices to start in `mode`, in declaration order. Servers are
+// always included; a deployment with no Main (or no Test) is a pure service
+// deployment in that mode. The pointers point into `deployment` and are valid
+// while it lives and its `microservices` vector is not modified.
+std::vector<const MicroserviceOptions*> MicroservicesFor(
+    const DeploymentOptions& deployment, RunMode mode);
+
+// The microservice named `name`, or nullptr. Same lifetime rule as above.
+const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
+                                            std::string_view name);
+
+}  // namespace parigot::deploy
+
+#endif  // PARIGOT_DEPLOY_OPTIONS_H_

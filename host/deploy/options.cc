@@ -1,0 +1,103 @@
+#include "parigot/deploy/options.h"
+
+#include "diagnostics.h"
+
+namespace parigot::deploy {
+
+std::string SourceLocation::ToString() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ':' + std::to_string(line);
+    if (column > 0) out += ':' + std::to_string(column);
+  }
+  return out;
+}
+
+std::string_view MicroserviceKindName(MicroserviceKind kind) {
+  switch (kind) {
+    case MicroserviceKind::kServer: return "Server";
+    case MicroserviceKind::kMain: return "Main";
+    case MicroserviceKind::kTest: return "Test";
+  }
+  return "Server";
+}
+
+std::string_view EngineKindName(EngineKind engine) {
+  switch (engine) {
+    case EngineKind::kAot: return "aot";
+    case EngineKind::kInterp: return "interp";
+  }
+  return "aot";
+}
+
+std::optional<EngineKind> ParseEngineKind(std::string_view name) {
+  if (name == "aot") return EngineKind::kAot;
+  if (name == "interp") return EngineKind::kInterp;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string Describe(const KeyLocations& locations,
+                     const SourceLocation& table, const std::string& key_path,
+                     std::string_view key) {
+  SourceLocation where = table;
+  if (auto it = locations.find(key); it != locations.end()) where = it->second;
+  where.column = 0;  // "file:line: key"
+  std::string full = key_path;
+  if (!key.empty()) {
+    if (!full.empty()) full += '.';
+    full += key;
+  }
+  std::string prefix = where.ToString();
+  return prefix.empty() ? full : prefix + ": " + full;
+}
+
+}  // namespace
+
+namespace internal {
+
+std::string FullKey(const MicroserviceOptions& ms, std::string_view key) {
+  std::string out = ms.key_path.empty() ? TomlKey(ms.name) : ms.key_path;
+  if (!key.empty()) {
+    out += '.';
+    out += key;
+  }
+  return out;
+}
+
+}  // namespace internal
+
+std::string DescribeKey(const MicroserviceOptions& ms, std::string_view key) {
+  std::string path = internal::FullKey(ms, "");
+  return Describe(ms.key_locations, ms.location, path, key);
+}
+
+std::string DescribeKey(const DeploymentOptions& deployment,
+                        std::string_view key) {
+  return Describe(deployment.key_locations, deployment.location,
+                  deployment.key_path, key);
+}
+
+std::vector<const MicroserviceOptions*> MicroservicesFor(
+    const DeploymentOptions& deployment, RunMode mode) {
+  MicroserviceKind program =
+      mode == RunMode::kRun ? MicroserviceKind::kMain : MicroserviceKind::kTest;
+  std::vector<const MicroserviceOptions*> out;
+  for (const MicroserviceOptions& ms : deployment.microservices) {
+    if (ms.kind == MicroserviceKind::kServer || ms.kind == program) {
+      out.push_back(&ms);
+    }
+  }
+  return out;
+}
+
+const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
+                                            std::string_view name) {
+  for (const MicroserviceOptions& ms : deployment.microservices) {
+    if (ms.name == name) return &ms;
+  }
+  return nullptr;
+}
+
+}  // namespace parigot::deploy

@@ -1,0 +1,205 @@
+// ValidateDeployment and ResolveWasmPaths: the checks that need the whole
+// model (validation) or the file system (resolution), plus LoadDeployment.
+#include <cstdlib>
+#include <string_view>
+#include <system_error>
+
+#include "diagnostics.h"
+#include "parigot/deploy/descriptor.h"
+
+namespace parigot::deploy {
+namespace internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where `key` was written, else the table's own location.
+SourceLocation Where(const KeyLocations& locations, std::string_view key,
+                     const SourceLocation& table) {
+  if (auto it = locations.find(key); it != locations.end()) return it->second;
+  return table;
+}
+
+std::string DeploymentKey(const DeploymentOptions& d, std::string_view key) {
+  std::string out = d.key_path.empty() ? "config" : d.key_path;
+  out += '.';
+  out += key;
+  return out;
+}
+
+void CheckTimeout(const DeploymentOptions& d, std::string_view key,
+                  std::chrono::milliseconds value, Diagnostics& diagnostics) {
+  if (value.count() > 0) return;
+  std::string full_key = "Timeout." + std::string(key);
+  diagnostics.Add(Where(d.key_locations, full_key, d.location),
+                  DeploymentKey(d, full_key),
+                  "must be a positive number of milliseconds, got " +
+                      std::to_string(value.count()));
+}
+
+void ValidateMicroservice(const MicroserviceOptions& ms,
+                          Diagnostics& diagnostics) {
+  if (ms.name.empty()) {
+    diagnostics.Add(ms.location, FullKey(ms, ""),
+                    "a microservice needs a non-empty name");
+  }
+  if (ms.wasm_path.empty()) {
+    bool written = ms.key_locations.contains("WasmPath");
+    diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),
+                    FullKey(ms, "WasmPath"),
+                    written ? "must not be empty"
+                            : "missing (every microservice needs a WasmPath)");
+  }
+  for (size_t i = 0; i < ms.env.size(); ++i) {
+    const std::string& entry = ms.env[i];
+    std::string key = "Env[" + std::to_string(i) + "]";
+    size_t eq = entry.find('=');
+    std::string problem;
+    if (eq == std::string::npos) {
+      problem = "\"" + entry + "\" is not KEY=VALUE (no '=')";
+    } else if (eq == 0) {
+      problem = "\"" + entry + "\" is not KEY=VALUE (empty KEY)";
+    } else if (entry.find('\0') != std::string::npos) {
+      problem = "contains a NUL character";
+    }
+    if (!problem.empty()) {
+      SourceLocation where = Where(ms.key_locations, key,
+                                   Where(ms.key_locations, "Env", ms.location));
+      diagnostics.Add(where, FullKey(ms, key), problem);
+    }
+  }
+}
+
+// The directories searched for a relative WasmPath, each with a note on where
+// it came from (for the error message).
+struct SearchDir {
+  fs::path dir;
+  std::string_view origin;
+};
+
+std::vector<SearchDir> SearchDirs(
+    const DeploymentOptions& d, const fs::path& base,
+    std::span<const fs::path> extra_dirs) {
+  std::error_code ec;
+  std::vector<SearchDir> out;
+  out.push_back({base, "descriptor directory"});
+  for (const std::string& s : d.search_dirs) {
+    if (s.empty()) continue;
+    out.push_back({(base / s).lexically_normal(), "SearchDir"});
+  }
+  if (const char* env = std::getenv(kWasmPathEnvVar); env != nullptr) {
+    std::string_view rest = env;
+    while (!rest.empty()) {
+      size_t colon = rest.find(':');
+      std::string_view entry = rest.substr(0, colon);
+      rest = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
+      if (entry.empty()) continue;
+      out.push_back({fs::absolute(fs::path(entry), ec).lexically_normal(),
+                     "$PARIGOT_PATH"});
+    }
+  }
+  for (const fs::path& p : extra_dirs) {
+    if (p.empty()) continue;
+    out.push_back({fs::absolute(p, ec).lexically_normal(), "default"});
+  }
+  return out;
+}
+
+bool IsRegularFile(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);  // follows symlinks
+}
+
+}  // namespace
+
+void Validate(const DeploymentOptions& d, Diagnostics& diagnostics) {
+  if (d.microservices.empty()) {
+    diagnostics.Add(d.location, DeploymentKey(d, "microservice"),
+                    "no microservices: add at least one [" +
+                        DeploymentKey(d, "microservice") + ".NAME] table");
+  }
+  for (const MicroserviceOptions& ms : d.microservices) {
+    ValidateMicroservice(ms, diagnostics);
+  }
+  CheckTimeout(d, "Startup", d.timeouts.startup, diagnostics);
+  CheckTimeout(d, "Complete", d.timeouts.complete, diagnostics);
+  if (d.timezone && d.timezone->empty()) {
+    diagnostics.Add(Where(d.key_locations, "Timezone", d.location),
+                    DeploymentKey(d, "Timezone"),
+                    "must not be empty (leave it out to set no TZ)");
+  }
+}
+
+void Resolve(DeploymentOptions& d, std::span<const fs::path> extra_dirs,
+             Diagnostics& diagnostics) {
+  std::error_code ec;
+  fs::path base = d.descriptor_dir.empty() ? fs::current_path(ec)
+                                           : fs::absolute(d.descriptor_dir, ec);
+  std::vector<SearchDir> dirs;  // computed on first need
+  for (MicroserviceOptions& ms : d.microservices) {
+    ms.resolved_wasm_path.clear();
+    if (ms.wasm_path.empty()) continue;  // Validate reports it
+    fs::path wasm(ms.wasm_path);
+    SourceLocation where = Where(ms.key_locations, "WasmPath", ms.location);
+    if (wasm.is_absolute()) {
+      if (IsRegularFile(wasm)) {
+        ms.resolved_wasm_path = wasm.lexically_normal();
+      } else {
+        diagnostics.Add(where, FullKey(ms, "WasmPath"),
+                        "\"" + ms.wasm_path + "\" " +
+                            (fs::is_directory(wasm, ec)
+                                 ? "is a directory, not a file"
+                                 : "does not exist"),
+                        StatusCode::kNotFound);
+      }
+      continue;
+    }
+    if (dirs.empty()) dirs = SearchDirs(d, base, extra_dirs);
+    for (const SearchDir& dir : dirs) {
+      fs::path candidate = (dir.dir / wasm).lexically_normal();
+      if (IsRegularFile(candidate)) {
+        ms.resolved_wasm_path = candidate;
+        break;
+      }
+    }
+    if (!ms.resolved_wasm_path.empty()) continue;
+    std::string message =
+        "\"" + ms.wasm_path + "\" not found; searched (in order): ";
+    for (size_t i = 0; i < dirs.size(); ++i) {
+      if (i > 0) message += ", ";
+      message += dirs[i].dir.string() + " (" + std::string(dirs[i].origin) + ")";
+    }
+    diagnostics.Add(where, FullKey(ms, "WasmPath"), std::move(message),
+                    StatusCode::kNotFound);
+  }
+}
+
+}  // namespace internal
+
+Status ValidateDeployment(const DeploymentOptions& deployment) {
+  internal::Diagnostics diagnostics;
+  internal::Validate(deployment, diagnostics);
+  return diagnostics.ToStatus();
+}
+
+Status ResolveWasmPaths(DeploymentOptions& deployment,
+                        std::span<const std::filesystem::path> extra_dirs) {
+  internal::Diagnostics diagnostics;
+  internal::Resolve(deployment, extra_dirs, diagnostics);
+  return diagnostics.ToStatus();
+}
+
+Result<DeploymentOptions> LoadDeployment(
+    const std::filesystem::path& path, std::string_view deployment_name,
+    std::span<const std::filesystem::path> extra_dirs) {
+  internal::Diagnostics diagnostics;
+  std::optional<DeploymentOptions> d =
+      internal::Parse(path, deployment_name, diagnostics);
+  if (!d) return diagnostics.ToStatus();
+  internal::Validate(*d, diagnostics);
+  internal::Resolve(*d, extra_dirs, diagnostics);
+  if (!diagnostics.empty()) return diagnostics.ToStatus();
+  return std::move(*d);
+}
+
+}  // namespace parigot::deploy

@@ -1,0 +1,273 @@
+// ValidateDeployment, ResolveWasmPaths and LoadDeployment's combined report.
+#include "parigot/deploy/descriptor.h"
+
+#include "test_util.h"
+
+namespace parigot::deploy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ValidateTest : public TempDirTest {};
+
+TEST_F(ValidateTest, MissingWasmPath) {
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.greet]
+Arg = ["x"]
+)"),
+                          "");
+  EXPECT_EQ(ErrorOf(d),
+            "app.toml:1:26: config.dev.microservice.greet.WasmPath: missing "
+            "(every microservice needs a WasmPath)");
+}
+
+TEST_F(ValidateTest, EmptyWasmPath) {
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.greet]
+WasmPath = ""
+)"),
+                          "");
+  EXPECT_EQ(ErrorOf(d),
+            "app.toml:2:1: config.dev.microservice.greet.WasmPath: must not "
+            "be empty");
+}
+
+TEST_F(ValidateTest, WrongTypeIsNotReportedTwice) {
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.greet]
+WasmPath = 7
+)"),
+                          "");
+  EXPECT_EQ(ErrorOf(d),
+            "app.toml:2:1: config.dev.microservice.greet.WasmPath: expected a "
+            "string, got an integer");
+}
+
+TEST_F(ValidateTest, NoMicroservices) {
+  auto d = LoadDeployment(Descriptor(R"([config.dev]
+Timezone = "UTC"
+)"),
+                          "");
+  EXPECT_THAT(ErrorOf(d), HasSubstr("app.toml:1:9: config.dev.microservice: "
+                                    "no microservices"));
+}
+
+TEST_F(ValidateTest, BadEnvEntries) {
+  Touch("a.wasm");
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+Env = ["GOOD=1",
+       "DEBUG",
+       "=value"]
+)"),
+                          "");
+  std::string e = ErrorOf(d);
+  EXPECT_THAT(e, HasSubstr("app.toml:4:8: config.dev.microservice.a.Env[1]: "
+                           "\"DEBUG\" is not KEY=VALUE (no '=')\n"));
+  EXPECT_THAT(e, HasSubstr("app.toml:5:8: config.dev.microservice.a.Env[2]: "
+                           "\"=value\" is not KEY=VALUE (empty KEY)"));
+  EXPECT_THAT(e, Not(HasSubstr("Env[0]")));
+}
+
+TEST_F(ValidateTest, ZeroAndNegativeTimeouts) {
+  Touch("a.wasm");
+  auto d = LoadDeployment(Descriptor(R"([config.dev.Timeout]
+Startup = 0
+Complete = -5
+[config.dev.microservice.a]
+WasmPath = "a.wasm"
+)"),
+                          "");
+  EXPECT_EQ(ErrorOf(d),
+            "app.toml:2:1: config.dev.Timeout.Startup: must be a positive "
+            "number of milliseconds, got 0\n"
+            "app.toml:3:1: config.dev.Timeout.Complete: must be a positive "
+            "number of milliseconds, got -5");
+}
+
+TEST_F(ValidateTest, EmptyTimezone) {
+  Touch("a.wasm");
+  auto d = LoadDeployment(Descriptor(R"([config.dev]
+Timezone = ""
+[config.dev.microservice.a]
+WasmPath = "a.wasm"
+)"),
+                          "");
+  EXPECT_THAT(ErrorOf(d), HasSubstr("app.toml:2:1: config.dev.Timezone: must "
+                                    "not be empty"));
+}
+
+TEST_F(ValidateTest, PureServiceDeploymentIsAllowed) {
+  Touch("a.wasm");
+  Touch("b.wasm");
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+[config.dev.microservice.b]
+WasmPath = "b.wasm"
+Server = true
+)"),
+                          "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(MicroservicesFor(*d, RunMode::kRun).size(), 2u);
+}
+
+TEST_F(ValidateTest, AllErrorsAreReportedTogetherInLineOrder) {
+  auto d = LoadDeployment(Descriptor(R"([config.dev.Timeout]
+Complete = 0
+[config.dev.microservice.a]
+WasmPth = "a.wasm"
+Env = ["X"]
+[config.dev.microservice.b]
+WasmPath = "missing.wasm"
+Main = true
+Test = true
+Engine = "fast"
+)"),
+                          "");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  std::string e = ErrorOf(d);
+  std::vector<std::string> lines;
+  for (size_t start = 0; start <= e.size();) {
+    size_t end = e.find('\n', start);
+    if (end == std::string::npos) end = e.size();
+    lines.push_back(e.substr(start, end - start));
+    start = end + 1;
+  }
+  ASSERT_EQ(lines.size(), 7u) << e;
+  EXPECT_THAT(lines[0], HasSubstr("app.toml:2:1: config.dev.Timeout.Complete"));
+  EXPECT_THAT(lines[1], HasSubstr("app.toml:3:26: config.dev.microservice.a."
+                                  "WasmPath: missing"));
+  EXPECT_THAT(lines[2], HasSubstr("app.toml:4:1: config.dev.microservice.a."
+                                  "WasmPth: unknown key (did you mean "
+                                  "WasmPath?)"));
+  EXPECT_THAT(lines[3], HasSubstr("app.toml:5:8: config.dev.microservice.a."
+                                  "Env[0]"));
+  EXPECT_THAT(lines[4], HasSubstr("app.toml:7:1: config.dev.microservice.b."
+                                  "WasmPath: \"missing.wasm\" not found"));
+  EXPECT_THAT(lines[5], HasSubstr("app.toml:9:1: config.dev.microservice.b."
+                                  "Test: Test = true conflicts"));
+  EXPECT_THAT(lines[6], HasSubstr("app.toml:10:10: config.dev.microservice.b."
+                                  "Engine: unknown engine"));
+}
+
+TEST_F(ValidateTest, OptionsBuiltByCodeAreValidatedWithoutLocations) {
+  DeploymentOptions d;
+  d.name = "code";
+  d.key_path = "config.code";
+  d.timeouts.complete = std::chrono::milliseconds(0);
+  MicroserviceOptions ms;
+  ms.name = "svc";
+  ms.env = {"NOEQUALS"};
+  d.microservices.push_back(ms);
+  Status s = ValidateDeployment(d);
+  EXPECT_EQ(s.message(),
+            "svc.WasmPath: missing (every microservice needs a WasmPath)\n"
+            "svc.Env[0]: \"NOEQUALS\" is not KEY=VALUE (no '=')\n"
+            "config.code.Timeout.Complete: must be a positive number of "
+            "milliseconds, got 0");
+}
+
+// --- Resolving WasmPaths --------------------------------------------------
+
+constexpr std::string_view kSearch = R"([config.dev]
+SearchDir = ["build", "../shared"]
+[config.dev.microservice.a]
+WasmPath = "a.wasm"
+)";
+
+TEST_F(ValidateTest, DescriptorDirectoryComesFirst) {
+  Write("proj/app.toml", kSearch);
+  fs::path first = Touch("proj/a.wasm");
+  Touch("proj/build/a.wasm");
+  auto d = LoadDeployment("proj/app.toml", "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, first);
+}
+
+TEST_F(ValidateTest, SearchDirsInOrderRelativeToDescriptor) {
+  Write("proj/app.toml", kSearch);
+  fs::path shared = Touch("shared/a.wasm");
+  auto d = LoadDeployment("proj/app.toml", "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, shared);
+
+  fs::path build = Touch("proj/build/a.wasm");
+  d = LoadDeployment("proj/app.toml", "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, build);
+}
+
+TEST_F(ValidateTest, ParigotPathThenExtraDirs) {
+  Write("proj/app.toml", kSearch);
+  fs::path extra = Touch("extra/a.wasm");
+  std::vector<fs::path> extra_dirs = {dir_ / "extra"};
+  auto d = LoadDeployment("proj/app.toml", "", extra_dirs);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, extra);
+
+  fs::path env = Touch("env2/a.wasm");
+  setenv(kWasmPathEnvVar, "::env1:env2", 1);  // relative to the cwd
+  d = LoadDeployment("proj/app.toml", "", extra_dirs);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, env);
+}
+
+TEST_F(ValidateTest, NotFoundListsEverySearchedDirectory) {
+  Write("proj/app.toml", kSearch);
+  setenv(kWasmPathEnvVar, "envdir", 1);
+  std::vector<fs::path> extra_dirs = {"/opt/parigot-wasm"};
+  auto d = LoadDeployment("proj/app.toml", "", extra_dirs);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kNotFound);
+  std::string e = ErrorOf(d);
+  EXPECT_THAT(e, HasSubstr("proj/app.toml:4:1: config.dev.microservice.a."
+                           "WasmPath: \"a.wasm\" not found; searched (in "
+                           "order): "));
+  std::string base = (dir_ / "proj").string();
+  EXPECT_THAT(e, HasSubstr(base + " (descriptor directory), " + base +
+                           "/build (SearchDir), " + dir_.string() +
+                           "/shared (SearchDir), " + dir_.string() +
+                           "/envdir ($PARIGOT_PATH), /opt/parigot-wasm "
+                           "(default)"));
+}
+
+TEST_F(ValidateTest, AbsoluteWasmPathMustExist) {
+  fs::path abs = dir_ / "abs.wasm";
+  auto d = LoadDeployment(
+      Descriptor("[config.dev.microservice.a]\nWasmPath = \"" +
+                 abs.string() + "\"\n"),
+      "");
+  EXPECT_THAT(ErrorOf(d), HasSubstr("app.toml:2:1: config.dev.microservice.a."
+                                    "WasmPath: \"" + abs.string() +
+                                    "\" does not exist"));
+  Touch("abs.wasm");
+  d = LoadDeployment("app.toml", "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, abs);
+}
+
+TEST_F(ValidateTest, DirectoryIsNotAWasmFile) {
+  fs::create_directories(dir_ / "a.wasm");
+  auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+)"),
+                          "");
+  EXPECT_THAT(ErrorOf(d), HasSubstr("\"a.wasm\" not found"));
+}
+
+TEST_F(ValidateTest, ResolveAloneFillsWhatItFinds) {
+  Touch("a.wasm");
+  auto d = ParseDescriptor(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+[config.dev.microservice.b]
+WasmPath = "b.wasm"
+)"),
+                           "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  Status s = ResolveWasmPaths(*d);
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(d->microservices[0].resolved_wasm_path, dir_ / "a.wasm");
+  EXPECT_TRUE(d->microservices[1].resolved_wasm_path.empty());
+}
+
+}  // namespace
+}  // namespace parigot::deploy::testing
