@@ -1,0 +1,201 @@
+#include "service_gen.h"
+
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/unknown_field_set.h>
+
+namespace parigot::codegen {
+namespace {
+
+const pb::UnknownFieldSet& Unknown(const pb::Message& m) {
+  return m.GetReflection()->GetUnknownFields(m);
+}
+
+bool StringOption(const pb::Message& options, int number, std::string* out) {
+  const pb::UnknownFieldSet& u = Unknown(options);
+  bool found = false;
+  for (int i = 0; i < u.field_count(); ++i) {
+    const pb::UnknownField& f = u.field(i);
+    if (f.number() == number && f.type() == pb::UnknownField::TYPE_LENGTH_DELIMITED) {
+      *out = f.length_delimited();
+      found = true;
+    }
+  }
+  return found;
+}
+
+bool BoolOption(const pb::Message& options, int number) {
+  const pb::UnknownFieldSet& u = Unknown(options);
+  bool value = false;
+  for (int i = 0; i < u.field_count(); ++i) {
+    const pb::UnknownField& f = u.field(i);
+    if (f.number() == number && f.type() == pb::UnknownField::TYPE_VARINT) {
+      value = f.varint() != 0;
+    }
+  }
+  return value;
+}
+
+std::string ErrorEnumName(const pb::EnumDescriptor* e, const Options& opts) {
+  if (e == nullptr) {
+    std::string ns = kDefaultErrorPackage;
+    for (size_t i = ns.find('.'); i != std::string::npos; i = ns.find('.')) {
+      ns.replace(i, 1, "::");
+    }
+    if (!opts.ns_prefix.empty()) ns = opts.ns_prefix + "::" + ns;
+    return "::" + ns + "::KernelErr";
+  }
+  return QualifiedName(e, opts);
+}
+
+bool IsEmpty(const pb::Descriptor* d) { return d->field_count() == 0; }
+
+}  // namespace
+
+bool ResolveService(const pb::ServiceDescriptor* s,
+                    const pb::EnumDescriptor** found, std::string* error) {
+  std::string where = s->file()->name() + ": service " + s->name();
+  for (int i = 0; i < s->method_count(); ++i) {
+    const pb::MethodDescriptor* m = s->method(i);
+    if (m->client_streaming() || m->server_streaming()) {
+      *error = where + ": method " + m->name() +
+               " streams; parigot supports unary methods only";
+      return false;
+    }
+  }
+  *found = nullptr;
+  std::string enum_name;
+  if (!StringOption(s->options(), kErrorIdNameOption, &enum_name)) {
+    for (std::string pkg : {std::string(kDefaultErrorPackage), std::string("syscall.v1")}) {
+      *found = s->file()->pool()->FindEnumTypeByName(pkg + ".KernelErr");
+      if (*found != nullptr) break;
+    }
+    return true;
+  }
+  std::string full = s->file()->package().empty()
+                         ? enum_name
+                         : s->file()->package() + "." + enum_name;
+  const pb::EnumDescriptor* e = s->file()->pool()->FindEnumTypeByName(full);
+  std::string about = where + ": error enum " + full +
+                      " (named by option protosupport.v1.error_id_name)";
+  if (e == nullptr) {
+    *error = about + " is not defined in package " + s->file()->package();
+    return false;
+  }
+  if (!BoolOption(e->options(), kParigotErrorOption)) {
+    *error = about + " lacks option (protosupport.v1.parigot_error) = true";
+    return false;
+  }
+  static const char* const kRequired[] = {"NoError", "DispatchError",
+                                          "UnmarshalFailed", "MarshalFailed"};
+  for (int i = 0; i < 4; ++i) {
+    if (e->value_count() <= i || e->value(i)->name() != kRequired[i] ||
+        e->value(i)->number() != i) {
+      *error = about + " must begin with NoError = 0, DispatchError = 1, "
+                       "UnmarshalFailed = 2, MarshalFailed = 3";
+      return false;
+    }
+  }
+  *found = e;
+  return true;
+}
+
+void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
+                 const pb::EnumDescriptor* error_enum, const Options& opts) {
+  std::map<std::string, std::string> vars;
+  vars["svc"] = s->name();
+  vars["pkg"] = s->file()->package();
+  vars["err"] = ErrorEnumName(error_enum, opts);
+  vars["count"] = std::to_string(s->method_count());
+  std::string names;
+  for (int i = 0; i < s->method_count(); ++i) {
+    names += (i ? ", \"" : "\"") + s->method(i)->name() + "\"";
+  }
+  vars["names"] = names;
+  p.Print(vars,
+          "// Client handle of service $pkg$.$svc$; cheap to copy. Calls are\n"
+          "// asynchronous: each returns a future that completes with the\n"
+          "// response or a $err$ value.\n"
+          "class $svc$ {\n"
+          " public:\n"
+          "  static constexpr std::string_view kPackage = \"$pkg$\";\n"
+          "  static constexpr std::string_view kService = \"$svc$\";\n"
+          "  // Method names in rpc order; a method's index is its position.\n"
+          "  static constexpr std::array<std::string_view, $count$> kMethods = {$names$};\n"
+          "  static constexpr ::parigot::ServiceName require{kPackage, kService};\n"
+          "\n"
+          "  // Aborts the guest with a logged error if the service cannot be located.\n"
+          "  static $svc$ locate() {\n"
+          "    return $svc$(::parigot::internal::LocateOrDie(kPackage, kService, kMethods));\n"
+          "  }\n"
+          "  static ::parigot::Result<$svc$> try_locate() {\n"
+          "    auto h = ::parigot::internal::Locate(kPackage, kService, kMethods);\n"
+          "    if (!h.ok()) return h.status();\n"
+          "    return $svc$(*h);\n"
+          "  }\n"
+          "  explicit $svc$(::parigot::internal::ServiceHandle handle) : handle_(handle) {}\n");
+  p.Indent();
+  for (int i = 0; i < s->method_count(); ++i) {
+    const pb::MethodDescriptor* m = s->method(i);
+    auto mv = vars;
+    mv["m"] = m->name();
+    mv["i"] = std::to_string(i);
+    mv["req"] = QualifiedName(m->input_type(), opts);
+    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    p.Print(mv, "\n");
+    if (IsEmpty(m->input_type())) {
+      p.Print(mv,
+              "::parigot::Future<$resp$, $err$> $m$(::parigot::CallOptions options = {}) const {\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, std::string(), options);\n"
+              "}\n");
+    } else {
+      p.Print(mv,
+              "::parigot::Future<$resp$, $err$> $m$(const $req$& request, ::parigot::CallOptions options = {}) const {\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, request.SerializeAsString(), options);\n"
+              "}\n");
+    }
+  }
+  p.Outdent();
+  p.Print(vars,
+          "\n"
+          " private:\n"
+          "  ::parigot::internal::ServiceHandle handle_;\n"
+          "};\n"
+          "\n"
+          "// Server side of $pkg$.$svc$: derive, implement every method, and\n"
+          "// export an instance through the SDK.\n"
+          "class $svc$Server : public ::parigot::Service {\n"
+          " public:\n"
+          "  $svc$Server() : ::parigot::Service($svc$::kPackage, $svc$::kService, $svc$::kMethods) {}\n");
+  p.Indent();
+  for (int i = 0; i < s->method_count(); ++i) {
+    const pb::MethodDescriptor* m = s->method(i);
+    auto mv = vars;
+    mv["m"] = m->name();
+    mv["req"] = QualifiedName(m->input_type(), opts);
+    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    p.Print(mv, IsEmpty(m->input_type())
+                    ? "virtual ::parigot::Future<$resp$, $err$> $m$() = 0;\n"
+                    : "virtual ::parigot::Future<$resp$, $err$> $m$(const $req$& request) = 0;\n");
+  }
+  p.Outdent();
+  p.Print("\n private:\n"
+          "  ::parigot::internal::RawFuture Dispatch(size_t method_index, std::string_view param) final {\n");
+  if (s->method_count() > 0) p.Print("    switch (method_index) {\n");
+  for (int i = 0; i < s->method_count(); ++i) {
+    const pb::MethodDescriptor* m = s->method(i);
+    auto mv = vars;
+    mv["m"] = m->name();
+    mv["i"] = std::to_string(i);
+    mv["req"] = QualifiedName(m->input_type(), opts);
+    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    p.Print(mv, IsEmpty(m->input_type())
+                    ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, [this]() { return $m$(); });\n"
+                    : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, [this](const $req$& r) { return $m$(r); });\n");
+  }
+  if (s->method_count() > 0) p.Print("    }\n");
+  p.Print("    return ::parigot::internal::UnknownMethod(method_index);\n"
+          "  }\n"
+          "};\n\n");
+}
+
+}  // namespace parigot::codegen

@@ -1,0 +1,44 @@
+// Emits the client handle and server base class for each proto service,
+// against the guest SDK's names in "parigot/service.h" (parigot::Future,
+// parigot::Result, parigot::CallOptions, parigot::Service,
+// parigot::ServiceName and parigot::internal::{ServiceHandle, Locate,
+// LocateOrDie, Call, Serve, RawFuture, UnknownMethod}).
+//
+// A method whose request message has no fields takes no request argument; one
+// whose response has no fields yields Future<void, Err>. The error enum is the
+// one named by the service option (protosupport.v1.error_id_name), looked up
+// in the service's package, or the kernel's KernelErr without the option.
+#ifndef PARIGOT_CODEGEN_SERVICE_GEN_H_
+#define PARIGOT_CODEGEN_SERVICE_GEN_H_
+
+#include <string>
+
+#include <google/protobuf/io/printer.h>
+
+#include "names.h"
+
+namespace parigot::codegen {
+
+// Field numbers of the options in proto/protosupport/v1/protosupport.proto.
+inline constexpr int kParigotErrorOption = 543211;
+inline constexpr int kErrorIdNameOption = 543213;
+
+// The error enum of services without the option: proto/parigot/syscall/v1/
+// syscall.proto. When the .proto imports it (or the older syscall.v1
+// location), the enum is taken from the pool and its file's header included.
+inline constexpr char kDefaultErrorPackage[] = "parigot.syscall.v1";
+inline constexpr char kDefaultErrorHeader[] = "parigot/syscall/v1/syscall.parigot.h";
+
+// The error enum of `s`: *found is the enum, or nullptr for the default
+// KernelErr when it is not in the pool. Fails with a message
+// naming the file, service and enum if the named enum is missing or is not a
+// valid parigot error enum, or if a method streams.
+bool ResolveService(const pb::ServiceDescriptor* s,
+                    const pb::EnumDescriptor** found, std::string* error);
+
+void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
+                 const pb::EnumDescriptor* error_enum, const Options& opts);
+
+}  // namespace parigot::codegen
+
+#endif  // PARIGOT_CODEGEN_SERVICE_GEN_H_

@@ -1,0 +1,137 @@
+// A tiny stand-in for the guest SDK's "parigot/service.h", declaring exactly
+// the names protoc-gen-parigot's service code uses, so the generated code can
+// be compiled and exercised natively. Calls are recorded, not sent; the
+// futures are completed synchronously. Test-only; not the real SDK API.
+#ifndef PARIGOT_TESTS_CODEC_FAKE_SDK_SERVICE_H_
+#define PARIGOT_TESTS_CODEC_FAKE_SDK_SERVICE_H_
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace parigot {
+
+struct ServiceName {
+  std::string_view package;
+  std::string_view service;
+};
+
+struct CallOptions {
+  int deadline_ms = 0;
+};
+
+struct Status {
+  int code = 0;
+};
+
+template <typename T>
+class Result {
+ public:
+  Result(Status s) : status_(s) {}  // NOLINT
+  Result(T v) : value_(std::move(v)) {}  // NOLINT
+  bool ok() const { return value_.has_value(); }
+  Status status() const { return status_; }
+  T& operator*() { return *value_; }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
+};
+
+// Holds either a value (or nothing, for void) or an error.
+template <typename T, typename E>
+struct Future {
+  std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+  std::optional<E> error;
+};
+
+namespace internal {
+
+struct ServiceHandle {
+  int id = 0;
+};
+
+// What the fake "sent": the last call's method index and bytes.
+struct LastCall {
+  size_t method = 0;
+  std::string bytes;
+};
+inline LastCall& TEST_LastCall() {
+  static LastCall call;
+  return call;
+}
+
+template <size_t N>
+Result<ServiceHandle> Locate(std::string_view, std::string_view,
+                             const std::array<std::string_view, N>&) {
+  return ServiceHandle{7};
+}
+template <size_t N>
+ServiceHandle LocateOrDie(std::string_view p, std::string_view s,
+                          const std::array<std::string_view, N>& m) {
+  return *Locate(p, s, m);
+}
+
+template <typename Resp, typename E>
+Future<Resp, E> Call(ServiceHandle, size_t method, std::string bytes,
+                     CallOptions) {
+  TEST_LastCall() = {method, std::move(bytes)};
+  return {};
+}
+
+// The serialized response (or error code) a dispatched method produced.
+struct RawFuture {
+  std::string response;
+  int error = 0;
+};
+
+template <typename Req, typename Resp, typename E, typename Fn>
+RawFuture Serve(std::string_view param, Fn fn) {
+  Future<Resp, E> f;
+  if constexpr (std::is_void_v<Req>) {
+    f = fn();
+  } else {
+    Req req;
+    if (!req.ParseFromString(param)) return {"", 2};
+    f = fn(req);
+  }
+  if (f.error) return {"", static_cast<int>(*f.error)};
+  if constexpr (std::is_void_v<Resp>) {
+    return {};
+  } else {
+    return {f.value->SerializeAsString(), 0};
+  }
+}
+
+inline RawFuture UnknownMethod(size_t) { return {"", 1}; }
+
+}  // namespace internal
+
+class Service {
+ public:
+  template <size_t N>
+  Service(std::string_view package, std::string_view service,
+          const std::array<std::string_view, N>& methods)
+      : package_(package), service_(service), methods_(methods.begin(), methods.end()) {}
+  virtual ~Service() = default;
+  internal::RawFuture TEST_Dispatch(size_t method, std::string_view param) {
+    return Dispatch(method, param);
+  }
+  const std::vector<std::string_view>& methods() const { return methods_; }
+
+ private:
+  virtual internal::RawFuture Dispatch(size_t method_index, std::string_view param) = 0;
+  std::string_view package_;
+  std::string_view service_;
+  std::vector<std::string_view> methods_;
+};
+
+}  // namespace parigot
+
+#endif  // PARIGOT_TESTS_CODEC_FAKE_SDK_SERVICE_H_
