@@ -29,8 +29,19 @@ function(_parigot_find_protoc)
     endif()
   endif()
   if(NOT PARIGOT_PROTOBUF_INCLUDE_DIR)
+    # Next to protoc (<prefix>/bin/protoc -> <prefix>/include) works in cross
+    # builds too, where the default search paths are the target's.
+    set(protoc_path ${PARIGOT_PROTOC})
+    if(TARGET ${PARIGOT_PROTOC})
+      get_target_property(protoc_path ${PARIGOT_PROTOC} IMPORTED_LOCATION)
+      if(NOT protoc_path)
+        get_target_property(protoc_path ${PARIGOT_PROTOC} IMPORTED_LOCATION_RELEASE)
+      endif()
+    endif()
+    get_filename_component(protoc_dir "${protoc_path}" DIRECTORY)
     find_path(PARIGOT_PROTOBUF_INCLUDE_DIR google/protobuf/descriptor.proto
               HINTS ${Protobuf_INCLUDE_DIRS} ${Protobuf_INCLUDE_DIR}
+                    ${protoc_dir}/../include
               NO_CMAKE_FIND_ROOT_PATH)
     if(NOT PARIGOT_PROTOBUF_INCLUDE_DIR)
       message(FATAL_ERROR "parigot: cannot find google/protobuf/descriptor.proto; "
