@@ -142,3 +142,21 @@ TEST(MalformedTest, BoxSemantics) {
 
 }  // namespace
 }  // namespace codec_test
+
+namespace codec_test {
+namespace {
+
+TEST(GeneratedApiTest, EnumNamesAndKeywords) {
+  using ours::codectest::v1::Mood;
+  static_assert(ours::codectest::v1::Mood_Name(Mood::GRUMPY) == "GRUMPY");
+  EXPECT_EQ(ours::codectest::v1::Mood_Name(static_cast<Mood>(77)), "");
+  EXPECT_EQ(static_cast<int32_t>(Mood::MIN_MOOD), INT32_MIN);
+  Everything e{.f_int32 = 1, .class_ = 2, .namespace_ = "n"};
+  Everything back;
+  ASSERT_TRUE(back.ParseFromString(e.SerializeAsString()));
+  EXPECT_EQ(back, e);
+  EXPECT_EQ(Everything::Nested::Depth::DEEP, ours::codectest::v1::Everything_Nested_Depth::DEEP);
+}
+
+}  // namespace
+}  // namespace codec_test

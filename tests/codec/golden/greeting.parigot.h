@@ -20,6 +20,16 @@ enum class Tongue : int32_t {
   French = 2,
   German = 3,
 };
+// The proto name of `value`; empty for values Tongue does not declare.
+constexpr std::string_view Tongue_Name(Tongue value) {
+  switch (value) {
+    case Tongue::Unspecified: return "Unspecified";
+    case Tongue::English: return "English";
+    case Tongue::French: return "French";
+    case Tongue::German: return "German";
+  }
+  return {};
+}
 
 // proto enum greeting.v1.GreetErr
 enum class GreetErr : int32_t {
@@ -29,6 +39,17 @@ enum class GreetErr : int32_t {
   MarshalFailed = 3,
   UnknownLang = 4,
 };
+// The proto name of `value`; empty for values GreetErr does not declare.
+constexpr std::string_view GreetErr_Name(GreetErr value) {
+  switch (value) {
+    case GreetErr::NoError: return "NoError";
+    case GreetErr::DispatchError: return "DispatchError";
+    case GreetErr::UnmarshalFailed: return "UnmarshalFailed";
+    case GreetErr::MarshalFailed: return "MarshalFailed";
+    case GreetErr::UnknownLang: return "UnknownLang";
+  }
+  return {};
+}
 
 // proto message greeting.v1.FetchGreetingRequest
 struct FetchGreetingRequest {
