@@ -67,10 +67,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
   Options opts;
   if (!ParseOptions(parameter, &opts, error)) return false;
   for (int i = 0; i < file->message_type_count(); ++i) {
-    if (!CheckMessage(file->message_type(i), error)) {
-      *error = file->name() + ": " + *error;
-      return false;
-    }
+    if (!CheckMessage(file->message_type(i), error)) return false;
   }
 
   std::set<const pb::FileDescriptor*> used;

@@ -53,7 +53,8 @@ bool IsEmpty(const pb::Descriptor* d) { return d->field_count() == 0; }
 
 bool ResolveService(const pb::ServiceDescriptor* s,
                     const pb::EnumDescriptor** found, std::string* error) {
-  std::string where = s->file()->name() + ": service " + s->name();
+  // protoc prefixes errors with the file name.
+  std::string where = "service " + s->name();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
     if (m->client_streaming() || m->server_streaming()) {
