@@ -18,6 +18,10 @@ ExternalProject_Add(guests
     -DCMAKE_BUILD_TYPE=Release
     -DPARIGOT_CODEGEN_EXECUTABLE=$<TARGET_FILE:protoc-gen-parigot>
     -DPARIGOT_WASM_OUTPUT_DIR=${PARIGOT_WASM_DIR}
+    # protoc and its google/*.proto run on the build machine; the host
+    # build has found them already.
+    -DPARIGOT_PROTOC=${Protobuf_PROTOC_EXECUTABLE}
+    -DPARIGOT_PROTOBUF_INCLUDE_DIR=${Protobuf_INCLUDE_DIRS}
     ${guest_launcher}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""

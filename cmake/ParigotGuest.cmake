@@ -7,8 +7,11 @@
 #
 # produces ${PARIGOT_WASM_OUTPUT_DIR}/greet.wasm, linked with the guest SDK
 # (target parigot_guest) and the code protoc-gen-parigot generates for PROTOS.
-# The directory of each .proto is an import root unless IMPORT_DIRS is given;
-# parigot's own proto/ (protosupport, syscall) is always one.
+# Without IMPORT_DIRS, each .proto's import root is found from its package:
+# proto/greeting/v1/greeting.proto with `package greeting.v1;` has root
+# proto/, so its code is included as "greeting/v1/greeting.parigot.h" (a file
+# whose directories do not match its package is its own root). parigot's own
+# proto/ (protosupport, syscall) is always an import root.
 # Requires the wasm32-wasi toolchain (cmake/wasm32-wasi.cmake).
 include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/ParigotProto.cmake)
@@ -16,6 +19,29 @@ include(${CMAKE_CURRENT_LIST_DIR}/ParigotProto.cmake)
 if(NOT DEFINED PARIGOT_WASM_OUTPUT_DIR)
   set(PARIGOT_WASM_OUTPUT_DIR ${CMAKE_BINARY_DIR}/wasm)
 endif()
+
+# Sets `out_var` to the import root of `proto` (see above).
+function(_parigot_proto_root proto out_var)
+  get_filename_component(dir ${proto} DIRECTORY)
+  get_filename_component(dir ${dir} ABSOLUTE)
+  set(root ${dir})
+  file(STRINGS ${proto} package_lines REGEX "^[ \t]*package[ \t]+[A-Za-z0-9_.]+[ \t]*;")
+  if(package_lines)
+    list(GET package_lines 0 line)
+    string(REGEX REPLACE "^[ \t]*package[ \t]+([A-Za-z0-9_.]+).*" "\\1" package "${line}")
+    string(REPLACE "." "/" package_dir "${package}")
+    string(LENGTH "${dir}" dir_length)
+    string(LENGTH "/${package_dir}" suffix_length)
+    if(dir_length GREATER suffix_length)
+      math(EXPR start "${dir_length} - ${suffix_length}")
+      string(SUBSTRING "${dir}" ${start} -1 tail)
+      if(tail STREQUAL "/${package_dir}")
+        string(SUBSTRING "${dir}" 0 ${start} root)
+      endif()
+    endif()
+  endif()
+  set(${out_var} ${root} PARENT_SCOPE)
+endfunction()
 
 function(parigot_add_guest name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;PROTOS;IMPORT_DIRS;LIBRARIES")
@@ -31,9 +57,8 @@ function(parigot_add_guest name)
     set(import_dirs ${arg_IMPORT_DIRS})
     if(NOT import_dirs)
       foreach(proto IN LISTS arg_PROTOS)
-        get_filename_component(dir ${proto} DIRECTORY)
-        get_filename_component(dir ${dir} ABSOLUTE)
-        list(APPEND import_dirs ${dir})
+        _parigot_proto_root(${proto} root)
+        list(APPEND import_dirs ${root})
       endforeach()
       list(REMOVE_DUPLICATES import_dirs)
     endif()
@@ -46,5 +71,6 @@ function(parigot_add_guest name)
   target_include_directories(${name} PRIVATE ${gen_dir})
   target_link_libraries(${name} PRIVATE parigot_guest ${arg_LIBRARIES})
   set_target_properties(${name} PROPERTIES
-    RUNTIME_OUTPUT_DIRECTORY ${PARIGOT_WASM_OUTPUT_DIR})
+    RUNTIME_OUTPUT_DIRECTORY ${PARIGOT_WASM_OUTPUT_DIR}
+    SUFFIX .wasm)
 endfunction()

@@ -12,8 +12,9 @@ Program::Program(std::initializer_list<ServiceName> requires_,
                  std::initializer_list<Service*> exports)
     : requires_(requires_), exports_(exports) {}
 
-Future<void, KernelErr> Program::launch() {
-  return internal::Runtime::Get().Launch(requires_, exports_);
+Future<void, KernelErr>& Program::launch() {
+  launched_.emplace(internal::Runtime::Get().Launch(requires_, exports_));
+  return *launched_;
 }
 
 int run() { return internal::Runtime::Get().Run(); }

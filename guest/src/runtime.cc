@@ -220,14 +220,15 @@ int Runtime::Run() {
       log::error("read_one: " + KernelErrName(err));
       return 1;
     }
-    if (auto* call = std::get_if<sc::IncomingCall>(&event.event)) {
-      HandleIncoming(*call);
-    } else if (auto* resolved = std::get_if<sc::CallResolved>(&event.event)) {
-      HandleResolved(*resolved);
-    } else if (auto* launch = std::get_if<sc::LaunchCompleted>(&event.event)) {
-      HandleLaunch(*launch);
-    } else if (auto* exit = std::get_if<sc::ExitRequested>(&event.event)) {
-      parigot::exit(exit->code);
+    using Event = sc::ReadOneResponse;
+    if (auto* call = std::get_if<Event::kCall>(&event.event)) {
+      HandleIncoming(**call);
+    } else if (auto* resolved = std::get_if<Event::kResolved>(&event.event)) {
+      HandleResolved(**resolved);
+    } else if (auto* launch = std::get_if<Event::kLaunch>(&event.event)) {
+      HandleLaunch(**launch);
+    } else if (auto* exit = std::get_if<Event::kExit>(&event.event)) {
+      parigot::exit((*exit)->code);
     }
   }
 }

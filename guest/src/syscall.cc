@@ -4,9 +4,9 @@ namespace parigot::internal {
 
 // The imports themselves, one per entry of the shared list.
 extern "C" {
-#define PARIGOT_SYSCALL(import_name, Message)                                 \
-  __attribute__((import_module("parigot"), import_name(#import_name))) int32_t \
-      parigot_import_##import_name(const void*, uint32_t, void*, uint32_t,    \
+#define PARIGOT_SYSCALL(name, Message)                                 \
+  __attribute__((import_module("parigot"), import_name(#name))) int32_t \
+      parigot_import_##name(const void*, uint32_t, void*, uint32_t,    \
                                    uint32_t*);
 #include "parigot/syscalls.def"
 #undef PARIGOT_SYSCALL

@@ -8,9 +8,9 @@
 #include "parigot/parigot.h"
 
 extern "C" {
-#define PARIGOT_SYSCALL(import_name, Message)                                 \
-  __attribute__((import_module("parigot"), import_name(#import_name))) int32_t \
-      raw_##import_name(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+#define PARIGOT_SYSCALL(name, Message)                                 \
+  __attribute__((import_module("parigot"), import_name(#name))) int32_t \
+      raw_##name(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 #include "parigot/syscalls.def"
 #undef PARIGOT_SYSCALL
 }

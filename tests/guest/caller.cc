@@ -23,7 +23,7 @@ std::string Pattern(size_t size) {
 
 void Big(size_t size) {
   auto echo = test::v1::Echo::locate();
-  echo.Echo({.data = Pattern(size)}, {.timeout_ms = 5000})
+  echo.Reflect({.data = Pattern(size)}, {.timeout_ms = 5000})
       .then([size](const test::v1::Payload& reply) {
         bool same = reply.data == Pattern(size);
         parigot::log::info("echoed " + std::to_string(reply.data.size()) +
@@ -47,7 +47,7 @@ void Crash() {
       .or_else([echo](TestErr e) {
         parigot::log::info("Crash failed with error " +
                            std::to_string(static_cast<int>(e)));
-        echo.Echo({.data = "still here"})
+        echo.Reflect({.data = "still here"})
             .then([](const test::v1::Payload& reply) {
               parigot::log::info("echo after crash: " + reply.data);
               parigot::exit(0);
@@ -83,7 +83,10 @@ int main(int argc, char** argv) {
   } else if (mode == "exitall") {
     int code = std::atoi(std::string(arg).c_str());
     app.launch().then([code] {
-      test::v1::Echo::locate().ExitAll({.code = code});
+      test::v1::Echo::locate()
+          .ExitAll({.code = code})
+          .then([] { parigot::log::error("ExitAll returned"); })
+          .or_else([](TestErr) { parigot::log::error("ExitAll failed"); });
     });
   } else {
     parigot::log::error("unknown mode " + std::string(mode));

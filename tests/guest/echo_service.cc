@@ -9,7 +9,7 @@ using test::v1::TestErr;
 
 class EchoImpl : public test::v1::EchoServer {
  public:
-  parigot::Future<test::v1::Payload, TestErr> Echo(
+  parigot::Future<test::v1::Payload, TestErr> Reflect(
       const test::v1::Payload& request) override {
     return parigot::Future<test::v1::Payload, TestErr>::Ready(request);
   }

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -62,12 +63,14 @@ class Program {
   // completes once every required service runs (each exported service's
   // Ready() is called right after); it fails if start-up is impossible (a
   // dependency cycle, a service nobody exports, the start-up timeout), in
-  // which case the application is already shutting down. Call once.
-  Future<void, KernelErr> launch();
+  // which case the application is already shutting down (the failure is
+  // logged; a service need not look at the future at all). Call once.
+  Future<void, KernelErr>& launch();
 
  private:
   std::vector<ServiceName> requires_;
   std::vector<Service*> exports_;
+  std::optional<Future<void, KernelErr>> launched_;
 };
 
 // Runs the guest's event loop: serves incoming calls, completes futures of
