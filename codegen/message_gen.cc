@@ -255,6 +255,8 @@ void EmitMessageDecl(pb::io::Printer& p, const pb::Descriptor* d,
       "// Replaces *this with the decoded `bytes`. On malformed input returns\n"
       "// false and leaves *this default-constructed.\n"
       "[[nodiscard]] bool ParseFromString(std::string_view bytes);\n"
+      "// Resets every field to its default, keeping container capacity.\n"
+      "void Clear();\n"
       "bool operator==(const $name$&) const = default;\n"
       "\n"
       "// Internal, used by generated code and the wire runtime.\n"

@@ -3,6 +3,7 @@
 // as calls into the wire runtime's field helpers (guest/wire/.../fields.h).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "message_gen.h"
 
@@ -86,11 +87,30 @@ void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d,
       "  SerializeWithCachedSizes(w);\n"
       "}\n\n"
       "bool $name$::ParseFromString(std::string_view bytes) {\n"
-      "  *this = $name${};\n"
+      "  Clear();\n"
       "  ::parigot::wire::Reader r(bytes);\n"
       "  if (MergeFromReader(r)) return true;\n"
-      "  *this = $name${};\n"
+      "  Clear();\n"
       "  return false;\n"
+      "}\n\n"
+      "void $name$::Clear() {\n",
+      "name", name);
+  p.Indent();
+  std::set<const pb::OneofDescriptor*> oneofs;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FD* f = d->field(i);
+    if (const pb::OneofDescriptor* o = f->real_containing_oneof()) {
+      if (oneofs.insert(o).second) p.Print("$o$ = std::monostate{};\n", "o", OneofName(o));
+    } else if (f->is_repeated() || (f->cpp_type() == FD::CPPTYPE_STRING && !IsOptionalScalar(f))) {
+      p.Print("$n$.clear();\n", "n", FieldName(f));
+    } else if (f->cpp_type() == FD::CPPTYPE_MESSAGE || IsOptionalScalar(f)) {
+      p.Print("$n$.reset();\n", "n", FieldName(f));
+    } else {
+      p.Print("$n$ = {};\n", "n", FieldName(f));
+    }
+  }
+  p.Outdent();
+  p.Print(
       "}\n\n"
       "size_t $name$::ByteSizeLong() const {\n"
       "  size_t n = 0;\n",

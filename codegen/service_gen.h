@@ -30,9 +30,9 @@ inline constexpr char kDefaultErrorPackage[] = "parigot.syscall.v1";
 inline constexpr char kDefaultErrorHeader[] = "parigot/syscall/v1/syscall.parigot.h";
 
 // The error enum of `s`: *found is the enum, or nullptr for the default
-// KernelErr when it is not in the pool. Fails with a message
-// naming the file, service and enum if the named enum is missing or is not a
-// valid parigot error enum, or if a method streams.
+// KernelErr when it is not in the pool. Fails with a message naming the
+// service and enum (protoc prefixes the file name) if the named enum is
+// missing or is not a valid parigot error enum, or if a method streams.
 bool ResolveService(const pb::ServiceDescriptor* s,
                     const pb::EnumDescriptor** found, std::string* error);
 

@@ -112,11 +112,15 @@ TEST(MalformedTest, DecodingIsLinear) {
   std::string bytes = big.SerializeAsString();
   std::string nested_repeats;
   for (int i = 0; i < 20000; ++i) nested_repeats += S("\x92\x01\x02\x08\x01", 5);
+  std::string packed_chunks;  // r_int32 as 100k one-element packed chunks
+  for (int i = 0; i < 100000; ++i) packed_chunks += S("\xfa\x01\x01\x05", 4);
   auto start = std::chrono::steady_clock::now();
   Everything e;
   ASSERT_TRUE(e.ParseFromString(bytes));
   EXPECT_EQ(e, big);
   ASSERT_TRUE(e.ParseFromString(nested_repeats));
+  ASSERT_TRUE(e.ParseFromString(packed_chunks));
+  EXPECT_EQ(e.r_int32.size(), 100000u);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(ms, 2000);

@@ -5,6 +5,9 @@
 // parse the other's bytes into an equal message.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include <google/protobuf/util/message_differencer.h>
 
 #include "codectest/v1/everything.pb.h"
@@ -178,6 +181,49 @@ TEST(OracleTest, LastValueWinsAndMessagesMerge) {
   EXPECT_EQ(ours.SerializeAsString(), DeterministicBytes(merged));
   EXPECT_EQ(ours.f_nested->a, 5);
   EXPECT_EQ(ours.f_nested->b, "x");
+}
+
+}  // namespace
+}  // namespace codec_test
+
+namespace codec_test {
+namespace {
+
+// Not a benchmark (bench/ owns those): prints ours vs libprotobuf per-message
+// times for the same random messages, so regressions are visible in logs.
+TEST(OracleTest, PerfSmoke) {
+  Rng rng(99);
+  std::vector<codectest::v1::Everything> pbs(200);
+  std::vector<ours::codectest::v1::Everything> ours(pbs.size());
+  std::vector<std::string> bytes;
+  for (size_t i = 0; i < pbs.size(); ++i) {
+    RandomizePb(&pbs[i], rng, 2);
+    bytes.push_back(pbs[i].SerializeAsString());
+    ASSERT_TRUE(ours[i].ParseFromString(bytes.back()));
+  }
+  auto time_ns = [&](auto fn) {
+    auto start = std::chrono::steady_clock::now();
+    constexpr int kRounds = 20;
+    for (int r = 0; r < kRounds; ++r) fn();
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - start).count();
+    return ns / (kRounds * static_cast<int64_t>(pbs.size()));
+  };
+  size_t sink = 0;
+  int64_t ours_ser = time_ns([&] { for (auto& m : ours) sink += m.SerializeAsString().size(); });
+  int64_t pb_ser = time_ns([&] { for (auto& m : pbs) sink += m.SerializeAsString().size(); });
+  int64_t ours_parse = time_ns([&] {
+    ours::codectest::v1::Everything m;
+    for (auto& b : bytes) sink += m.ParseFromString(b);
+  });
+  int64_t pb_parse = time_ns([&] {
+    codectest::v1::Everything m;
+    for (auto& b : bytes) sink += m.ParseFromString(b);
+  });
+  std::printf("serialize ns/msg: ours %lld, libprotobuf %lld\n"
+              "parse     ns/msg: ours %lld, libprotobuf %lld (sink %zu)\n",
+              static_cast<long long>(ours_ser), static_cast<long long>(pb_ser),
+              static_cast<long long>(ours_parse), static_cast<long long>(pb_parse), sink);
 }
 
 }  // namespace

@@ -18,11 +18,15 @@ void FetchGreetingRequest::SerializeTo(::parigot::wire::Writer& w) const {
 }
 
 bool FetchGreetingRequest::ParseFromString(std::string_view bytes) {
-  *this = FetchGreetingRequest{};
+  Clear();
   ::parigot::wire::Reader r(bytes);
   if (MergeFromReader(r)) return true;
-  *this = FetchGreetingRequest{};
+  Clear();
   return false;
+}
+
+void FetchGreetingRequest::Clear() {
+  tongue = {};
 }
 
 size_t FetchGreetingRequest::ByteSizeLong() const {
@@ -66,11 +70,15 @@ void FetchGreetingResponse::SerializeTo(::parigot::wire::Writer& w) const {
 }
 
 bool FetchGreetingResponse::ParseFromString(std::string_view bytes) {
-  *this = FetchGreetingResponse{};
+  Clear();
   ::parigot::wire::Reader r(bytes);
   if (MergeFromReader(r)) return true;
-  *this = FetchGreetingResponse{};
+  Clear();
   return false;
+}
+
+void FetchGreetingResponse::Clear() {
+  greeting.clear();
 }
 
 size_t FetchGreetingResponse::ByteSizeLong() const {

@@ -65,6 +65,8 @@ struct FetchGreetingRequest {
   // Replaces *this with the decoded `bytes`. On malformed input returns
   // false and leaves *this default-constructed.
   [[nodiscard]] bool ParseFromString(std::string_view bytes);
+  // Resets every field to its default, keeping container capacity.
+  void Clear();
   bool operator==(const FetchGreetingRequest&) const = default;
 
   // Internal, used by generated code and the wire runtime.
@@ -88,6 +90,8 @@ struct FetchGreetingResponse {
   // Replaces *this with the decoded `bytes`. On malformed input returns
   // false and leaves *this default-constructed.
   [[nodiscard]] bool ParseFromString(std::string_view bytes);
+  // Resets every field to its default, keeping container capacity.
+  void Clear();
   bool operator==(const FetchGreetingResponse&) const = default;
 
   // Internal, used by generated code and the wire runtime.

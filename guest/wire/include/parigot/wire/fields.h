@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -47,18 +48,26 @@ size_t PackedPayloadSize(const std::vector<typename C::Type>& v) {
   }
 }
 
+// Makes room for `extra` more elements, keeping geometric growth so that
+// many small packed chunks stay linear.
+template <typename V>
+void GrowFor(V* v, size_t extra) {
+  size_t need = v->size() + extra;
+  if (need > v->capacity()) v->reserve(need > 2 * v->capacity() ? need : 2 * v->capacity());
+}
+
 // Accepts both packed and unpacked encodings of packable types.
 template <typename C>
 bool ReadRepeated(Reader& r, uint32_t tag, std::vector<typename C::Type>* v) {
   WireType type = TagWireType(tag);
   if (type == C::kWire) {
-    if constexpr (C::kIsMessage) {
-      return C::Read(r, &v->emplace_back());
-    } else {
-      typename C::Type x{};
+    if constexpr (std::is_same_v<typename C::Type, bool>) {  // vector<bool>
+      bool x = false;
       if (!C::Read(r, &x)) return false;
-      v->push_back(std::move(x));
+      v->push_back(x);
       return true;
+    } else {
+      return C::Read(r, &v->emplace_back());
     }
   }
   if constexpr (C::kPackable) {
@@ -67,7 +76,12 @@ bool ReadRepeated(Reader& r, uint32_t tag, std::vector<typename C::Type>* v) {
       if (!r.ReadLengthDelimited(&bytes)) return false;
       if constexpr (C::kFixedSize != 0) {
         if (bytes.size() % C::kFixedSize != 0) return false;
-        v->reserve(v->size() + bytes.size() / C::kFixedSize);
+        GrowFor(v, bytes.size() / C::kFixedSize);
+      } else {
+        // Each varint ends with exactly one byte below 0x80.
+        size_t count = 0;
+        for (char c : bytes) count += static_cast<uint8_t>(c) < 0x80;
+        GrowFor(v, count);
       }
       Reader packed(bytes, r.depth_left());
       while (!packed.AtEnd()) {
