@@ -228,3 +228,24 @@ TEST(OracleTest, PerfSmoke) {
 
 }  // namespace
 }  // namespace codec_test
+
+namespace codec_test {
+namespace {
+
+// Both sides accept the same nesting depth (libprotobuf's default limit 100).
+TEST(OracleTest, SameNestingLimitAsLibprotobuf) {
+  for (int levels : {98, 99, 100, 101, 102}) {
+    codectest::v1::Everything pb;
+    codectest::v1::Everything* cur = &pb;
+    for (int i = 0; i < levels; ++i) cur = cur->mutable_recursive();
+    cur->set_f_int32(1);
+    std::string bytes = pb.SerializeAsString();
+    codectest::v1::Everything pb_parsed;
+    ours::codectest::v1::Everything ours_parsed;
+    EXPECT_EQ(ours_parsed.ParseFromString(bytes), pb_parsed.ParseFromString(bytes))
+        << levels << " levels";
+  }
+}
+
+}  // namespace
+}  // namespace codec_test

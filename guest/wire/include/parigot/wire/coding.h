@@ -162,7 +162,7 @@ class Reader {
   // level deeper. Fails when the data is malformed or too deep.
   bool ReadNested(Reader* sub) {
     std::string_view bytes;
-    if (depth_left_ <= 1 || !ReadLengthDelimited(&bytes)) return false;
+    if (depth_left_ <= 0 || !ReadLengthDelimited(&bytes)) return false;
     *sub = Reader(bytes, depth_left_ - 1);
     return true;
   }
