@@ -159,6 +159,21 @@ bool ReadMapEntry(Reader& r, uint32_t tag, MapOf<KC, VC>* m) {
   if (TagWireType(tag) != kLengthDelimited) return r.SkipField(tag);
   Reader sub;
   if (!r.ReadNested(&sub)) return false;
+  if constexpr (VC::kIsMessage) {
+    // Fast path for the usual entry layout (key, then value, nothing else):
+    // parse the value in place instead of moving a whole message.
+    Reader probe = sub;
+    typename KC::Type key{};
+    uint32_t t;
+    Reader value;
+    if (probe.ReadTag(&t) && t == MakeTag(1, KC::kWire) && KC::Read(probe, &key) &&
+        probe.ReadTag(&t) && t == MakeTag(2, kLengthDelimited) &&
+        probe.ReadNested(&value) && probe.AtEnd()) {
+      auto [it, inserted] = m->try_emplace(std::move(key));
+      if (!inserted) it->second.Clear();
+      return it->second.MergeFromReader(value);
+    }
+  }
   typename KC::Type key{};
   typename VC::Type value{};
   while (!sub.AtEnd()) {
