@@ -9,7 +9,9 @@ namespace sc = syscall::v1;
 
 namespace {
 std::string KernelErrName(KernelErr err) {
-  return "kernel error " + std::to_string(static_cast<int32_t>(err));
+  std::string_view name = sc::KernelErr_Name(err);
+  if (name.empty()) return "kernel error " + std::to_string(static_cast<int32_t>(err));
+  return std::string(name);
 }
 }  // namespace
 
@@ -122,12 +124,13 @@ Result<ServiceHandle> Runtime::Locate(std::string_view package,
 RawFuture Runtime::Call(ServiceHandle handle, size_t method_index,
                         std::string param, CallOptions options) {
   const LocatedService& service = *handle.get();
+  std::string method =
+      service.name + "." +
+      std::string(method_index < service.method_names.size()
+                      ? service.method_names[method_index]
+                      : "?");
   auto fail = [&](const std::string& why) {
-    log::warn("call to " + service.name + "." +
-              std::string(method_index < service.method_names.size()
-                              ? service.method_names[method_index]
-                              : "?") +
-              " failed: " + why);
+    log::warn("call to " + method + " failed: " + why);
     return RawFuture::Failed(kDispatchError);
   };
   if (method_index >= service.method_ids.size() ||
@@ -142,7 +145,8 @@ RawFuture Runtime::Call(ServiceHandle handle, size_t method_index,
                               &response);
   if (err != KernelErr::NoError) return fail(KernelErrName(err));
   Promise<std::string, int32_t> promise;
-  pending_.emplace(IdFromWire<CallId>(response.call_id), promise);
+  pending_.emplace(IdFromWire<CallId>(response.call_id),
+                   PendingCall{promise, std::move(method)});
   return promise.future();
 }
 
@@ -176,10 +180,12 @@ void Runtime::HandleIncoming(const sc::IncomingCall& call) {
 void Runtime::HandleResolved(const sc::CallResolved& resolved) {
   auto it = pending_.find(IdFromWire<CallId>(resolved.call_id));
   if (it == pending_.end()) return;  // not ours: nothing waits for it
-  Promise<std::string, int32_t> promise = std::move(it->second);
+  PendingCall call = std::move(it->second);
   pending_.erase(it);
+  Promise<std::string, int32_t>& promise = call.promise;
   if (resolved.kernel_error != KernelErr::NoError) {
-    log::warn("call failed: " + KernelErrName(resolved.kernel_error));
+    log::warn("call to " + call.method +
+              " failed: " + KernelErrName(resolved.kernel_error));
     promise.Fail(kDispatchError);
   } else if (resolved.result_error != 0) {
     promise.Fail(resolved.result_error);

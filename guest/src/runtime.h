@@ -52,7 +52,11 @@ class Runtime {
   std::optional<Promise<void, KernelErr>> launch_promise_;
   std::vector<Exported> exports_;
   std::unordered_map<ServiceId, size_t> export_index_;
-  std::unordered_map<CallId, Promise<std::string, int32_t>> pending_;
+  struct PendingCall {
+    Promise<std::string, int32_t> promise;
+    std::string method;  // "greeting.v1.Greeting.FetchGreeting", for messages
+  };
+  std::unordered_map<CallId, PendingCall> pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
 };
 

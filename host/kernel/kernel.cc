@@ -224,6 +224,7 @@ void Kernel::CheckCyclesLocked() {
       auto it = services_by_name_.find(name);
       if (it != services_by_name_.end()) {
         nodes[i].depends_on.push_back(index[it->second->exporter]);
+        nodes[i].depends_on_service.push_back(name.ToString());
       }
     }
   }

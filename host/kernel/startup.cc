@@ -142,6 +142,18 @@ std::string DescribeCycle(const std::vector<StartupNode>& nodes,
     out += " -> ";
   }
   out += nodes[cycle.front()].name;
+  std::string services;
+  for (size_t k = 0; k < cycle.size(); ++k) {
+    const StartupNode& node = nodes[cycle[k]];
+    size_t next = cycle[(k + 1) % cycle.size()];
+    for (size_t d = 0; d < node.depends_on.size(); ++d) {
+      if (node.depends_on[d] != next || d >= node.depends_on_service.size()) continue;
+      services += (services.empty() ? "" : "; ") + node.name + " requires " +
+                  node.depends_on_service[d] + " from " + nodes[next].name;
+      break;
+    }
+  }
+  if (!services.empty()) out += " (" + services + ")";
   return out;
 }
 

@@ -21,6 +21,9 @@ struct StartupNode {
   bool running = false;
   // Indices of the guests exporting what this one requires.
   std::vector<size_t> depends_on;
+  // Optional, parallel to depends_on: the service behind each dependency
+  // ("pkg.Service"), for messages.
+  std::vector<std::string> depends_on_service;
   // Required services that nobody exports (yet), as "pkg.Service".
   std::vector<std::string> unexported;
 };
@@ -37,7 +40,8 @@ std::vector<size_t> ReleasableGuests(std::vector<StartupNode> nodes);
 std::vector<std::vector<size_t>> FindDependencyCycles(
     const std::vector<StartupNode>& nodes);
 
-// "a -> b -> c -> a" for a cycle found above.
+// "a -> b -> c -> a" for a cycle found above, followed, when the nodes name
+// their services, by "(a requires x.v1.X from b; b requires ...)".
 std::string DescribeCycle(const std::vector<StartupNode>& nodes,
                           const std::vector<size_t>& cycle);
 

@@ -57,6 +57,16 @@ TEST(FindDependencyCyclesTest, ThreeCycleFollowsEdges) {
   EXPECT_EQ(DescribeCycle(nodes, cycles[0]), "a -> c -> b -> a");
 }
 
+TEST(FindDependencyCyclesTest, DescriptionNamesTheServices) {
+  std::vector<StartupNode> nodes = {Node("a", true, {1}), Node("b", true, {0})};
+  nodes[0].depends_on_service = {"x.v1.X"};
+  nodes[1].depends_on_service = {"y.v1.Y"};
+  auto cycles = FindDependencyCycles(nodes);
+  ASSERT_EQ(cycles.size(), 1u);
+  EXPECT_EQ(DescribeCycle(nodes, cycles[0]),
+            "a -> b -> a (a requires x.v1.X from b; b requires y.v1.Y from a)");
+}
+
 TEST(FindDependencyCyclesTest, SelfRequirementIsACycle) {
   std::vector<StartupNode> nodes = {Node("a", true, {0})};
   auto cycles = FindDependencyCycles(nodes);

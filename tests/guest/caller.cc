@@ -4,6 +4,8 @@
 //                 still answers
 //   exitall <c>   ask Echo to end the application with code c
 //   unrequired    locate Crasher without requiring it (must fail)
+//   stall         call Echo.Stall, which never answers: the call must fail
+//                 at its deadline
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -87,6 +89,17 @@ int main(int argc, char** argv) {
           .ExitAll({.code = code})
           .then([] { parigot::log::error("ExitAll returned"); })
           .or_else([](TestErr) { parigot::log::error("ExitAll failed"); });
+    });
+  } else if (mode == "stall") {
+    app.launch().then([] {
+      test::v1::Echo::locate()
+          .Stall()
+          .then([] { parigot::exit(1); })
+          .or_else([](TestErr e) {
+            parigot::log::info("Stall failed with error " +
+                               std::to_string(static_cast<int>(e)));
+            parigot::exit(0);
+          });
     });
   } else {
     parigot::log::error("unknown mode " + std::string(mode));

@@ -1,5 +1,5 @@
 // test.v1.Echo: returns each payload unchanged; ExitAll ends the
-// application with the code it is given.
+// application with the code it is given; Stall never answers.
 #include "parigot/parigot.h"
 #include "test/v1/test.parigot.h"
 
@@ -16,6 +16,10 @@ class EchoImpl : public test::v1::EchoServer {
   parigot::Future<void, TestErr> ExitAll(
       const test::v1::ExitAllRequest& request) override {
     parigot::exit_all(request.code);
+  }
+  parigot::Future<void, TestErr> Stall() override {
+    // Nobody keeps the promise: the caller's deadline must fire.
+    return parigot::Promise<void, TestErr>().future();
   }
 };
 

@@ -1,5 +1,6 @@
-// Exits with the code given as its first argument, through parigot::exit
+// Prints a line to stdout and one to stderr, then exits with the code given as its first argument, through parigot::exit
 // (or, with a second argument "return", by returning it from main).
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -8,6 +9,8 @@
 int main(int argc, char** argv) {
   int code = argc > 1 ? std::atoi(argv[1]) : 0;
   bool by_return = argc > 2 && std::string_view(argv[2]) == "return";
+  std::printf("stdout line from %s\n", argv[0]);
+  std::fprintf(stderr, "stderr line, TZ=%s\n", std::getenv("TZ") ? std::getenv("TZ") : "unset");
   parigot::Program app;
   app.launch().then([code, by_return] {
     parigot::log::info("exiting with " + std::to_string(code));

@@ -51,10 +51,10 @@ bool FetchGreetingRequest::MergeFromReader(::parigot::wire::Reader& r) {
         break;
       default:
         ok = r.SkipField(tag);
-      }
-      if (!ok) return false;
     }
-    return true;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 std::string FetchGreetingResponse::SerializeAsString() const {
@@ -103,10 +103,10 @@ bool FetchGreetingResponse::MergeFromReader(::parigot::wire::Reader& r) {
         break;
       default:
         ok = r.SkipField(tag);
-      }
-      if (!ok) return false;
     }
-    return true;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 }  // namespace greeting::v1
