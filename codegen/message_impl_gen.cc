@@ -198,13 +198,13 @@ void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d,
   p.Print("default:\n  ok = r.SkipField(tag);\n");
   p.Outdent();
   p.Outdent();
+  p.Outdent();
   p.Print(
       "    }\n"
       "    if (!ok) return false;\n"
       "  }\n"
-      "  return true;\n");
-  p.Outdent();
-  p.Print("}\n\n");
+      "  return true;\n"
+      "}\n\n");
 }
 
 }  // namespace parigot::codegen
