@@ -57,6 +57,13 @@ bool ResolveService(const pb::ServiceDescriptor* s,
   std::string where = "service " + s->name();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
+    if (m->name() == s->name()) {
+      // The client class is named after the service: a method of the same
+      // name would be a constructor in C++.
+      *error = where + ": method " + m->name() +
+               " has the name of its service; rename one of them";
+      return false;
+    }
     if (m->client_streaming() || m->server_streaming()) {
       *error = where + ": method " + m->name() +
                " streams; parigot supports unary methods only";
