@@ -4,11 +4,14 @@
 //                 still answers
 //   exitall <c>   ask Echo to end the application with code c
 //   unrequired    locate Crasher without requiring it (must fail)
+//   relay         call Relay.Forward (which calls Echo from its method)
+//   many <n>      n concurrent Echo calls, joined with AllOf
 //   stall         call Echo.Stall, which never answers: the call must fail
 //                 at its deadline
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parigot/parigot.h"
 #include "test/v1/test.parigot.h"
@@ -73,6 +76,19 @@ int main(int argc, char** argv) {
     });
     return parigot::run();
   }
+  if (mode == "relay") {
+    parigot::Program app({test::v1::Relay::require});
+    app.launch().then([] {
+      test::v1::Relay::locate()
+          .Forward({.data = "ping"})
+          .then([](const test::v1::Payload& reply) {
+            parigot::log::info("relay answered: " + reply.data);
+            parigot::exit(reply.data == "ping via relay" ? 0 : 1);
+          })
+          .or_else([](TestErr) { parigot::exit(1); });
+    });
+    return parigot::run();
+  }
   if (mode == "crash") {
     parigot::Program app({test::v1::Crasher::require, test::v1::Echo::require});
     app.launch().then(Crash);
@@ -89,6 +105,26 @@ int main(int argc, char** argv) {
           .ExitAll({.code = code})
           .then([] { parigot::log::error("ExitAll returned"); })
           .or_else([](TestErr) { parigot::log::error("ExitAll failed"); });
+    });
+  } else if (mode == "many") {
+    int count = std::atoi(std::string(arg).c_str());
+    app.launch().then([count] {
+      auto echo = test::v1::Echo::locate();
+      std::vector<parigot::Future<test::v1::Payload, TestErr>> calls;
+      for (int i = 0; i < count; ++i) {
+        calls.push_back(echo.Reflect({.data = std::to_string(i)}));
+      }
+      parigot::AllOf(std::move(calls))
+          .then([count](const std::vector<test::v1::Payload>& replies) {
+            bool ordered = static_cast<int>(replies.size()) == count;
+            for (int i = 0; ordered && i < count; ++i) {
+              ordered = replies[i].data == std::to_string(i);
+            }
+            parigot::log::info(std::to_string(replies.size()) + " concurrent calls " +
+                               (ordered ? "answered in order" : "MISMATCHED"));
+            parigot::exit(ordered ? 0 : 1);
+          })
+          .or_else([](TestErr) { parigot::exit(1); });
     });
   } else if (mode == "stall") {
     app.launch().then([] {
