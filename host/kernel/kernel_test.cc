@@ -60,6 +60,28 @@ class KernelTest : public ::testing::Test {
     return event;
   }
 
+  // A "greet" service exporting kGreeting with one bound method, and a
+  // "main" program requiring it, both launched and running.
+  struct Pair {
+    GuestId server;
+    GuestId client;
+    ServiceId service;
+    MethodId method;
+  };
+  Pair StartPair(Kernel& kernel, const std::string& method = "M") {
+    Pair pair;
+    std::vector<ServiceId> ids;
+    pair.server =
+        Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+    pair.service = ids.at(0);
+    EXPECT_EQ(kernel.BindMethod(pair.server, pair.service, method, &pair.method),
+              sc::NoError);
+    pair.client = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+    Read(kernel, pair.server);
+    Read(kernel, pair.client);
+    return pair;
+  }
+
   const ServiceName kGreeting{"greeting.v1", "Greeting"};
   const ServiceName kOther{"other.v1", "Other"};
   std::mutex log_mu_;
@@ -80,15 +102,8 @@ TEST_F(KernelTest, LaunchCompletesOnlyAfterRequirementsRun) {
 
 TEST_F(KernelTest, CallRoundTrip) {
   Kernel kernel(Options());
-  std::vector<ServiceId> ids;
-  GuestId greet =
-      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
-  MethodId method;
-  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "FetchGreeting", &method),
-            sc::NoError);
-  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
-  Read(kernel, greet);
-  Read(kernel, main);
+  auto [greet, main, service, method] = StartPair(kernel, "FetchGreeting");
+  std::vector<ServiceId> ids = {service};
 
   ServiceId located;
   std::vector<std::pair<std::string, MethodId>> methods;
@@ -164,14 +179,8 @@ TEST_F(KernelTest, UnexportedRequirementReportedAtStartupTimeout) {
 
 TEST_F(KernelTest, UnansweredCallTimesOut) {
   Kernel kernel(Options(milliseconds(2000), milliseconds(30)));
-  std::vector<ServiceId> ids;
-  GuestId greet =
-      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
-  MethodId method;
-  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "M", &method), sc::NoError);
-  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
-  Read(kernel, greet);
-  Read(kernel, main);
+  auto [greet, main, service, method] = StartPair(kernel);
+  std::vector<ServiceId> ids = {service};
   CallId call;
   ASSERT_EQ(kernel.Dispatch(main, ids[0], method, "", milliseconds(0), &call),
             sc::NoError);
@@ -182,14 +191,8 @@ TEST_F(KernelTest, UnansweredCallTimesOut) {
 
 TEST_F(KernelTest, DeadCalleeFailsPendingCallers) {
   Kernel kernel(Options());
-  std::vector<ServiceId> ids;
-  GuestId greet =
-      Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
-  MethodId method;
-  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "M", &method), sc::NoError);
-  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
-  Read(kernel, greet);
-  Read(kernel, main);
+  auto [greet, main, service, method] = StartPair(kernel);
+  std::vector<ServiceId> ids = {service};
   CallId call;
   ASSERT_EQ(kernel.Dispatch(main, ids[0], method, "", milliseconds(0), &call),
             sc::NoError);
