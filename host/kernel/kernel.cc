@@ -83,6 +83,14 @@ std::string Kernel::GuestName(GuestId id) const {
   return id.Short();
 }
 
+bool Kernel::HasEnded(GuestId id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& guest : guests_) {
+    if (guest->id == id) return guest->state == Guest::State::kEnded;
+  }
+  return false;
+}
+
 Err Kernel::Register(GuestId id, std::string* name) {
   std::lock_guard lock(mu_);
   Guest* guest = FindGuestLocked(id);
@@ -430,7 +438,8 @@ void Kernel::Watchdog() {
 void Kernel::ExpireLocked(Clock::time_point now) {
   for (auto it = calls_.begin(); it != calls_.end();) {
     if (it->second.deadline <= now) {
-      options_.log(it->second.caller->name, LogLevel::kWarn,
+      // The caller's SDK reports the failure with the method's name.
+      options_.log(it->second.caller->name, LogLevel::kDebug,
                    "call " + it->first.Short() + " to " +
                        it->second.callee->name + " timed out");
       it->second.caller->mailbox.Put(

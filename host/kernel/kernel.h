@@ -103,6 +103,9 @@ class Kernel {
   // Non-blocking WaitForExit.
   std::optional<int> exit_code() const;
 
+  // True once GuestEnded has been called for the guest.
+  bool HasEnded(GuestId guest) const;
+
   // The guest's name, for reports ("greet").
   std::string GuestName(GuestId guest) const;
 

@@ -3,35 +3,41 @@
 namespace parigot::kernel {
 
 void Mailbox::Put(Event event) {
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return;
-    events_.push_back(std::move(event));
-  }
-  cv_.notify_one();
+  std::lock_guard lock(mu_);
+  if (closed_) return;
+  events_.push_back(std::move(event));
+  // Woken under the lock: the taker cannot have gone and freed its waiter.
+  if (waiter_ != nullptr) std::exchange(waiter_, nullptr)->Wake();
 }
 
 std::optional<Event> Mailbox::Take(std::chrono::milliseconds timeout) {
+  using Clock = Waiter::Clock;
+  Clock::time_point deadline = timeout.count() < 0
+                                   ? Clock::time_point::max()
+                                   : Clock::now() + timeout;
   std::unique_lock lock(mu_);
-  auto ready = [this] { return !events_.empty() || closed_; };
-  if (timeout.count() < 0) {
-    cv_.wait(lock, ready);
-  } else if (!cv_.wait_for(lock, timeout, ready)) {
-    return std::nullopt;
+  for (;;) {
+    if (!events_.empty()) {
+      Event event = std::move(events_.front());
+      events_.pop_front();
+      return event;
+    }
+    if (closed_ || timeout.count() == 0) return std::nullopt;
+    Waiter waiter;
+    waiter_ = &waiter;
+    lock.unlock();
+    bool woken = waiter.WaitUntil(deadline);
+    lock.lock();
+    if (waiter_ == &waiter) waiter_ = nullptr;
+    if (!woken && events_.empty()) return std::nullopt;
   }
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
 }
 
 void Mailbox::Close() {
-  {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    events_.clear();
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mu_);
+  closed_ = true;
+  events_.clear();
+  if (waiter_ != nullptr) std::exchange(waiter_, nullptr)->Wake();
 }
 
 }  // namespace parigot::kernel

@@ -3,19 +3,21 @@
 #define PARIGOT_HOST_KERNEL_MAILBOX_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
 
+#include "host/kernel/scheduler.h"
 #include "host/kernel/types.h"
 
 namespace parigot::kernel {
 
-// A FIFO of events with a blocking, timed take.
+// A FIFO of events with a blocking, timed take. Taking parks the guest's
+// fiber (or blocks a plain thread) through a Waiter, so a Put from a guest on
+// the same worker wakes the taker without any system call.
 //
 // Thread safety: every method may be called from any thread. Exactly one
-// thread (the guest's) takes; any number put.
+// thread or fiber (the guest's) takes; any number put.
 class Mailbox {
  public:
   Mailbox() = default;
@@ -35,9 +37,9 @@ class Mailbox {
 
  private:
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Event> events_;  // guarded by mu_
-  bool closed_ = false;       // guarded by mu_
+  std::deque<Event> events_;    // guarded by mu_
+  bool closed_ = false;         // guarded by mu_
+  Waiter* waiter_ = nullptr;    // guarded by mu_: the Take waiting, if any
 };
 
 }  // namespace parigot::kernel

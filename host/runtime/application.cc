@@ -4,19 +4,17 @@
 #include <signal.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "host/abi/syscalls.h"
 #include "host/abi/wasi.h"
 #include "host/engine/make_engine.h"
 #include "host/kernel/kernel.h"
+#include "host/kernel/scheduler.h"
 
 namespace parigot::runtime {
 namespace {
@@ -41,19 +39,12 @@ kernel::GuestKind KindOf(deploy::MicroserviceKind kind) {
   return kernel::GuestKind::kService;
 }
 
-// One guest: its instance, its WASI state, and the thread that runs it.
+// One guest: its instance and its WASI state.
 struct RunningGuest {
   GuestId id;
   std::string name;
   std::unique_ptr<abi::Wasi> wasi;
   std::unique_ptr<engine::Instance> instance;
-  std::thread thread;
-  bool finished = false;  // guarded by Finished::mu
-};
-
-struct Finished {
-  std::mutex mu;
-  std::condition_variable cv;
 };
 
 // Engines and decoded modules, shared by guests that use the same wasm.
@@ -175,11 +166,13 @@ Result<ApplicationResult> RunApplication(
   std::optional<SignalWatcher> signals;
   if (options.handle_signals) signals.emplace(*kernel);
 
+  // Guests run as fibers over one worker per core (see kernel/scheduler.h).
+  auto scheduler = std::make_unique<kernel::Scheduler>(
+      kernel::SchedulerOptions{.workers = options.workers});
   kernel->StartGuests();
-  auto finished = std::make_shared<Finished>();
   for (auto& guest_ptr : guests) {
     RunningGuest* guest = guest_ptr.get();
-    guest->thread = std::thread([guest, finished, k = kernel.get()] {
+    scheduler->Spawn([guest, k = kernel.get()] {
       Result<engine::RunOutcome> outcome = guest->instance->Call("_start", {});
       guest->wasi->Flush();
       if (outcome.ok() && outcome->exited()) {
@@ -189,44 +182,26 @@ Result<ApplicationResult> RunApplication(
       } else {
         k->GuestEnded(guest->id, 0, DescribeOutcome(outcome));
       }
-      std::lock_guard lock(finished->mu);
-      guest->finished = true;
-      finished->cv.notify_all();
     });
   }
 
   ApplicationResult result;
   result.exit_code = kernel->WaitForExit();
 
-  auto deadline = std::chrono::steady_clock::now() + options.exit_grace;
-  {
-    std::unique_lock lock(finished->mu);
-    finished->cv.wait_until(lock, deadline, [&] {
-      for (auto& guest : guests) {
-        if (!guest->finished) return false;
+  if (!scheduler->JoinUntil(std::chrono::steady_clock::now() + options.exit_grace)) {
+    for (auto& guest : guests) {
+      if (!kernel->HasEnded(guest->id)) {
+        options.log(guest->name, LogLevel::kError,
+                    "did not exit within " +
+                        std::to_string(options.exit_grace.count()) +
+                        " ms of the application's end; abandoning it");
+        ++result.abandoned_guests;
       }
-      return true;
-    });
-  }
-  for (auto& guest : guests) {
-    bool done;
-    {
-      std::lock_guard lock(finished->mu);
-      done = guest->finished;
     }
-    if (done) {
-      guest->thread.join();
-      continue;
-    }
-    options.log(guest->name, LogLevel::kError,
-                "did not exit within " +
-                    std::to_string(options.exit_grace.count()) +
-                    " ms of the application's end; abandoning it");
-    ++result.abandoned_guests;
-    guest->thread.detach();
-    // Still running: its instance, WASI state and kernel must outlive it,
-    // until the process ends.
-    (void)guest.release();
+    // Still running: the scheduler, the instances, their WASI state and the
+    // kernel must outlive them, until the process ends.
+    (void)scheduler.release();
+    for (auto& guest : guests) (void)guest.release();
   }
   if (result.abandoned_guests > 0) (void)kernel.release();
   return result;

@@ -36,6 +36,8 @@ struct ApplicationOptions {
   // Stop the application (exit code 130) on SIGINT and SIGTERM.
   // Default: true.
   bool handle_signals = true;
+  // Worker threads running the guests' fibers. Default: 0, one per core.
+  int workers = 0;
 };
 
 struct ApplicationResult {

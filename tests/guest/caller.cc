@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
       auto echo = test::v1::Echo::locate();
       std::vector<parigot::Future<test::v1::Payload, TestErr>> calls;
       for (int i = 0; i < count; ++i) {
-        calls.push_back(echo.Reflect({.data = std::to_string(i)}));
+        // A generous deadline: this checks concurrency, not speed.
+        calls.push_back(echo.Reflect({.data = std::to_string(i)}, {.timeout_ms = 10000}));
       }
       parigot::AllOf(std::move(calls))
           .then([count](const std::vector<test::v1::Payload>& replies) {

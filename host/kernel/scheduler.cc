@@ -1,0 +1,277 @@
+#include "host/kernel/scheduler.h"
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <queue>
+#include <thread>
+
+namespace parigot::kernel {
+
+namespace ctx = boost::context;
+using Clock = Scheduler::Clock;
+
+// One guest body on its fiber.
+struct Task {
+  enum WaitState : uint8_t { kIdle, kWaiting, kWoken, kTimedOut };
+
+  std::function<void()> body;
+  Worker* worker = nullptr;
+  ctx::fiber fiber;  // the task, while it is not running
+  ctx::fiber sink;   // the worker's loop, while the task runs
+  bool done = false;
+  // Timers of this task still in its worker's heap; the task is freed only
+  // when it is done and none refer to it.
+  int pending_timers = 0;
+  std::atomic<uint8_t> wait{kIdle};
+  uint64_t wait_generation = 0;  // touched only on the worker's thread
+  std::vector<void*> saved_state;  // one slot per FiberStateHook
+};
+
+namespace {
+thread_local Worker* tls_worker = nullptr;
+thread_local Task* tls_task = nullptr;
+}  // namespace
+
+class Worker {
+ public:
+  Worker(Scheduler& scheduler, const SchedulerOptions& options)
+      : scheduler_(scheduler), hooks_(options.hooks) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Worker() {
+    {
+      std::lock_guard lock(inbox_mu_);
+      stopping_ = true;
+    }
+    inbox_cv_.notify_one();
+    thread_.join();
+  }
+
+  // From any thread.
+  void Enqueue(Task* task) {
+    if (tls_worker == this) {
+      ready_.push_back(task);
+      return;
+    }
+    bool wake;
+    {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.push_back(task);
+      wake = sleeping_;
+    }
+    if (wake) inbox_cv_.notify_one();
+  }
+
+  // On the task's own fiber: switch to the worker until the task is
+  // enqueued again (by Wake or by its timer).
+  void Park(Task* task, Clock::time_point deadline) {
+    if (deadline != Clock::time_point::max()) {
+      timers_.push(Timer{deadline, task, task->wait_generation});
+      ++task->pending_timers;
+    }
+    task->sink = std::move(task->sink).resume();
+  }
+
+ private:
+  struct Timer {
+    Clock::time_point at;
+    Task* task;
+    uint64_t generation;
+    bool operator>(const Timer& other) const { return at > other.at; }
+  };
+
+  void Run() {
+    tls_worker = this;
+    std::vector<Task*> incoming;
+    for (;;) {
+      {
+        std::unique_lock lock(inbox_mu_);
+        if (ready_.empty() && inbox_.empty()) {
+          if (stopping_) {
+            DropTimers();
+            return;
+          }
+          sleeping_ = true;
+          if (timers_.empty()) {
+            inbox_cv_.wait(lock, [&] { return !inbox_.empty() || stopping_; });
+          } else {
+            inbox_cv_.wait_until(lock, timers_.top().at,
+                                 [&] { return !inbox_.empty() || stopping_; });
+          }
+          sleeping_ = false;
+        }
+        incoming.swap(inbox_);
+      }
+      for (Task* task : incoming) ready_.push_back(task);
+      incoming.clear();
+      FireTimers();
+      while (!ready_.empty()) {
+        Task* task = ready_.front();
+        ready_.pop_front();
+        RunTask(task);
+      }
+    }
+  }
+
+  void FireTimers() {
+    if (timers_.empty()) return;
+    Clock::time_point now = Clock::now();
+    while (!timers_.empty() && timers_.top().at <= now) {
+      Timer timer = timers_.top();
+      timers_.pop();
+      Task* task = timer.task;
+      --task->pending_timers;
+      if (task->done) {
+        if (task->pending_timers == 0) delete task;
+        continue;
+      }
+      uint8_t expected = Task::kWaiting;
+      if (timer.generation == task->wait_generation &&
+          task->wait.compare_exchange_strong(expected, Task::kTimedOut)) {
+        ready_.push_back(task);
+      }
+    }
+  }
+
+  void RunTask(Task* task) {
+    tls_task = task;
+    for (size_t i = 0; i < hooks_.size(); ++i) {
+      hooks_[i].restore(task->saved_state[i]);
+    }
+    task->fiber = std::move(task->fiber).resume();
+    for (size_t i = 0; i < hooks_.size(); ++i) {
+      task->saved_state[i] = hooks_[i].save();
+    }
+    tls_task = nullptr;
+    if (task->done) {
+      scheduler_.TaskFinished();
+      // Timers still in the heap refer to it; the last one frees it.
+      if (task->pending_timers == 0) delete task;
+    }
+  }
+
+  // At shutdown every task is done; only their stale timers remain.
+  void DropTimers() {
+    while (!timers_.empty()) {
+      Task* task = timers_.top().task;
+      timers_.pop();
+      if (--task->pending_timers == 0) delete task;
+    }
+  }
+
+  Scheduler& scheduler_;
+  const std::vector<FiberStateHook> hooks_;
+  std::thread thread_;
+  std::deque<Task*> ready_;  // worker thread only
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::mutex inbox_mu_;
+  std::condition_variable inbox_cv_;
+  std::vector<Task*> inbox_;  // guarded by inbox_mu_
+  bool sleeping_ = false;     // guarded by inbox_mu_
+  bool stopping_ = false;     // guarded by inbox_mu_
+};
+
+Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {
+  int count = options_.workers > 0
+                  ? options_.workers
+                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < count; ++i) {
+    workers_.push_back(std::make_unique<Worker>(*this, options_));
+  }
+}
+
+Scheduler::~Scheduler() {
+  Join();
+  workers_.clear();
+}
+
+void Scheduler::Spawn(std::function<void()> body, int worker) {
+  size_t index = worker >= 0 ? static_cast<size_t>(worker) : next_worker_++;
+  Worker* target = workers_[index % workers_.size()].get();
+  auto* task = new Task;
+  task->body = std::move(body);
+  task->worker = target;
+  task->saved_state.assign(options_.hooks.size(), nullptr);
+  task->fiber = ctx::fiber(
+      std::allocator_arg, ctx::protected_fixedsize_stack(options_.stack_size),
+      [task](ctx::fiber&& sink) {
+        task->sink = std::move(sink);
+        task->body();
+        task->done = true;
+        return std::move(task->sink);
+      });
+  {
+    std::lock_guard lock(mu_);
+    ++live_tasks_;
+  }
+  target->Enqueue(task);
+}
+
+void Scheduler::Join() {
+  std::unique_lock lock(mu_);
+  all_done_.wait(lock, [this] { return live_tasks_ == 0; });
+}
+
+bool Scheduler::JoinUntil(Clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return all_done_.wait_until(lock, deadline, [this] { return live_tasks_ == 0; });
+}
+
+void Scheduler::TaskFinished() {
+  std::lock_guard lock(mu_);
+  if (--live_tasks_ == 0) all_done_.notify_all();
+}
+
+bool Scheduler::OnFiber() { return tls_task != nullptr; }
+
+Waiter::Waiter() : task_(tls_task) {
+  if (task_ != nullptr) {
+    ++task_->wait_generation;
+    task_->wait.store(Task::kWaiting);
+  }
+}
+
+Waiter::~Waiter() {
+  if (task_ != nullptr) task_->wait.store(Task::kIdle);
+}
+
+bool Waiter::WaitUntil(Clock::time_point deadline) {
+  if (task_ == nullptr) {
+    std::unique_lock lock(mu_);
+    if (deadline == Clock::time_point::max()) {
+      cv_.wait(lock, [this] { return woken_; });
+      return true;
+    }
+    return cv_.wait_until(lock, deadline, [this] { return woken_; });
+  }
+  // Parks even when already woken: Wake has enqueued the task exactly once,
+  // and that entry is what resumes it.
+  uint8_t state = task_->wait.load();
+  if (state == Task::kWaiting && deadline <= Clock::now()) {
+    uint8_t expected = Task::kWaiting;
+    if (task_->wait.compare_exchange_strong(expected, Task::kTimedOut)) {
+      return false;  // nobody enqueued us: no need to park
+    }
+  }
+  task_->worker->Park(task_, deadline);
+  return task_->wait.load() == Task::kWoken;
+}
+
+void Waiter::Wake() {
+  if (task_ == nullptr) {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+    cv_.notify_one();
+    return;
+  }
+  uint8_t expected = Task::kWaiting;
+  if (task_->wait.compare_exchange_strong(expected, Task::kWoken)) {
+    task_->worker->Enqueue(task_);
+  }
+}
+
+}  // namespace parigot::kernel

@@ -1,0 +1,121 @@
+// Scheduler: guests as fibers over a pool of worker threads.
+//
+// A guest never blocks a thread. Each guest body runs on its own fiber
+// (Boost.Context, with a guard page below its stack) pinned to one worker
+// thread. When it must wait (read_one with nothing to read), it parks: its
+// worker switches to the next ready fiber. Waking a fiber that lives on the
+// waker's own worker is a queue push with no system call, so a call between
+// two guests on one worker costs two fiber switches each way and no OS
+// wake-up. Waking a fiber on another worker pushes onto that worker's inbox
+// and, only if the worker sleeps, notifies it.
+//
+// Waiter is how code waits without knowing where it runs: on a scheduler
+// fiber it parks the fiber; on any other thread (tests, tools) it blocks the
+// thread.
+//
+// Thread safety: Spawn, Join and Waiter::Wake may be called from any thread.
+// A Waiter is waited on by the thread or fiber that made it.
+#ifndef PARIGOT_HOST_KERNEL_SCHEDULER_H_
+#define PARIGOT_HOST_KERNEL_SCHEDULER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace parigot::kernel {
+
+class Worker;
+struct Task;
+
+// Saves and restores per-thread state that must follow a fiber from one
+// switch to the next (e.g. an engine's trap unwind target): `save` runs when
+// a fiber is switched out and returns its state, `restore` runs when it is
+// switched back in. Plain function pointers: they run on every switch.
+struct FiberStateHook {
+  void* (*save)();
+  void (*restore)(void* state);
+};
+
+struct SchedulerOptions {
+  // Worker threads. Default: the number of cores.
+  int workers = 0;
+  // Usable stack of each fiber; a guard page lies below it, so running off
+  // the end faults instead of corrupting memory. Default: 1 MiB.
+  size_t stack_size = size_t{1} << 20;
+  // Run on every fiber switch, in order. Default: none.
+  std::vector<FiberStateHook> hooks;
+};
+
+class Scheduler {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit Scheduler(SchedulerOptions options = {});
+  // Waits for every spawned body to return, then stops the workers.
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Runs `body` on a new fiber on worker `worker` (modulo the worker count;
+  // negative: round-robin). Returns at once.
+  void Spawn(std::function<void()> body, int worker = -1);
+
+  // Blocks until every spawned body has returned.
+  void Join();
+  // Join with a deadline; false if some body is still running then.
+  bool JoinUntil(Clock::time_point deadline);
+
+  int worker_count() const { return static_cast<int>(workers_.size()); }
+
+  // True when the caller runs on one of this process's scheduler fibers.
+  static bool OnFiber();
+
+ private:
+  friend class Worker;
+  void TaskFinished();
+
+  const SchedulerOptions options_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<unsigned> next_worker_{0};
+  std::mutex mu_;
+  std::condition_variable all_done_;
+  size_t live_tasks_ = 0;  // guarded by mu_
+};
+
+// One wait of one fiber or thread. Make it, publish it to the waker (under
+// the waker's lock), release that lock, then WaitUntil. Wake may come before
+// the wait starts: it is not lost.
+class Waiter {
+ public:
+  using Clock = Scheduler::Clock;
+
+  Waiter();
+  ~Waiter();
+  Waiter(const Waiter&) = delete;
+  Waiter& operator=(const Waiter&) = delete;
+
+  // Waits until Wake() or `deadline` (Clock::time_point::max(): forever).
+  // Returns true if woken. Call once.
+  bool WaitUntil(Clock::time_point deadline);
+
+  // Ends the wait (or the next one, if it has not started). Only the first
+  // call counts. The waiter must still exist: call it under the lock that
+  // guards the waiter's publication.
+  void Wake();
+
+ private:
+  Task* task_;  // the fiber that waits, or null for a plain thread
+  // Plain-thread mode.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+};
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_SCHEDULER_H_

@@ -1,0 +1,154 @@
+#include "host/kernel/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "host/kernel/mailbox.h"
+
+namespace parigot::kernel {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(SchedulerTest, RunsEverySpawnedBody) {
+  std::atomic<int> ran{0};
+  {
+    Scheduler scheduler({.workers = 2});
+    for (int i = 0; i < 100; ++i) {
+      scheduler.Spawn([&] {
+        EXPECT_TRUE(Scheduler::OnFiber());
+        ++ran;
+      });
+    }
+    scheduler.Join();
+    EXPECT_EQ(ran.load(), 100);
+  }
+  EXPECT_FALSE(Scheduler::OnFiber());
+}
+
+// Two fibers bounce a counter through two mailboxes.
+void PingPong(int ping_worker, int pong_worker) {
+  constexpr int kRounds = 20000;
+  Mailbox to_pong, to_ping;
+  int last_seen = -1;
+  Scheduler scheduler({.workers = 2});
+  scheduler.Spawn(
+      [&] {
+        for (int i = 0; i < kRounds; ++i) {
+          auto event = to_pong.Take(milliseconds(-1));
+          ASSERT_TRUE(event.has_value());
+          to_ping.Put(ExitRequested{std::get<ExitRequested>(*event).code + 1});
+        }
+      },
+      pong_worker);
+  scheduler.Spawn(
+      [&] {
+        int value = 0;
+        for (int i = 0; i < kRounds; ++i) {
+          to_pong.Put(ExitRequested{value});
+          auto event = to_ping.Take(milliseconds(-1));
+          ASSERT_TRUE(event.has_value());
+          value = std::get<ExitRequested>(*event).code;
+        }
+        last_seen = value;
+      },
+      ping_worker);
+  scheduler.Join();
+  EXPECT_EQ(last_seen, kRounds);
+}
+
+TEST(SchedulerTest, PingPongOnOneWorker) { PingPong(0, 0); }
+TEST(SchedulerTest, PingPongAcrossWorkers) { PingPong(0, 1); }
+
+TEST(SchedulerTest, TimedTakeOnAFiberTimesOut) {
+  Mailbox mailbox;
+  bool timed_out = false;
+  Scheduler scheduler({.workers = 1});
+  auto start = std::chrono::steady_clock::now();
+  scheduler.Spawn([&] { timed_out = !mailbox.Take(milliseconds(30)).has_value(); });
+  scheduler.Join();
+  EXPECT_TRUE(timed_out);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(30));
+}
+
+TEST(SchedulerTest, PlainThreadWakesParkedFiber) {
+  Mailbox mailbox;
+  int got = 0;
+  Scheduler scheduler({.workers = 1});
+  scheduler.Spawn([&] {
+    auto event = mailbox.Take(milliseconds(5000));
+    got = event ? std::get<ExitRequested>(*event).code : -1;
+  });
+  std::this_thread::sleep_for(milliseconds(20));
+  mailbox.Put(ExitRequested{42});
+  scheduler.Join();
+  EXPECT_EQ(got, 42);
+}
+
+TEST(SchedulerTest, OtherFibersRunWhileOneWaits) {
+  Mailbox mailbox;
+  std::atomic<int> others{0};
+  Scheduler scheduler({.workers = 1});
+  scheduler.Spawn([&] { mailbox.Take(milliseconds(-1)); });
+  for (int i = 0; i < 10; ++i) scheduler.Spawn([&] { ++others; });
+  scheduler.Spawn([&] {
+    while (others.load() < 10) {
+      Mailbox idle;
+      idle.Take(milliseconds(1));  // parks, letting the others run
+    }
+    mailbox.Put(ExitRequested{0});
+  });
+  scheduler.Join();
+  EXPECT_EQ(others.load(), 10);
+}
+
+TEST(SchedulerTest, ThousandParkedFibersAllWake) {
+  constexpr int kFibers = 1000;
+  std::vector<std::unique_ptr<Mailbox>> mailboxes;
+  for (int i = 0; i < kFibers; ++i) mailboxes.push_back(std::make_unique<Mailbox>());
+  std::atomic<int> woken{0};
+  Scheduler scheduler({.workers = 2, .stack_size = 64 * 1024});
+  for (int i = 0; i < kFibers; ++i) {
+    scheduler.Spawn([&, i] {
+      if (mailboxes[i]->Take(milliseconds(-1))) ++woken;
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(20));
+  for (auto& mailbox : mailboxes) mailbox->Put(ExitRequested{1});
+  scheduler.Join();
+  EXPECT_EQ(woken.load(), kFibers);
+}
+
+// State that must follow its fiber across switches.
+thread_local intptr_t tls_state = 0;
+void* SaveState() { return reinterpret_cast<void*>(tls_state); }
+void RestoreState(void* state) { tls_state = reinterpret_cast<intptr_t>(state); }
+
+TEST(SchedulerTest, StateHooksFollowTheFiber) {
+  Mailbox a_box, b_box;
+  intptr_t a_after = 0, b_after = 0;
+  Scheduler scheduler(
+      {.workers = 1, .hooks = {FiberStateHook{&SaveState, &RestoreState}}});
+  scheduler.Spawn([&] {
+    tls_state = 1;
+    b_box.Put(ExitRequested{0});
+    a_box.Take(milliseconds(-1));  // b runs and sets its own state meanwhile
+    a_after = tls_state;
+  });
+  scheduler.Spawn([&] {
+    tls_state = 2;
+    b_box.Take(milliseconds(-1));
+    a_box.Put(ExitRequested{0});
+    Mailbox idle;
+    idle.Take(milliseconds(1));
+    b_after = tls_state;
+  });
+  scheduler.Join();
+  EXPECT_EQ(a_after, 1);
+  EXPECT_EQ(b_after, 2);
+}
+
+}  // namespace
+}  // namespace parigot::kernel
