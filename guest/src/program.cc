@@ -12,6 +12,9 @@ Program::Program(std::initializer_list<ServiceName> requires_,
                  std::initializer_list<Service*> exports)
     : requires_(requires_), exports_(exports) {}
 
+Program::Program(std::vector<ServiceName> requires_, std::vector<Service*> exports)
+    : requires_(std::move(requires_)), exports_(std::move(exports)) {}
+
 Future<void, KernelErr>& Program::launch() {
   launched_.emplace(internal::Runtime::Get().Launch(requires_, exports_));
   return *launched_;

@@ -43,6 +43,7 @@ std::string_view TrapKindName(TrapKind kind) {
     case TrapKind::kIndirectCallMismatch: return "indirect_call_mismatch";
     case TrapKind::kUndefinedElement: return "undefined_element";
     case TrapKind::kHostError: return "host_error";
+    case TrapKind::kInterrupted: return "interrupted";
     case TrapKind::kOther: return "other";
   }
   return "other";

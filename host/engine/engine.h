@@ -139,6 +139,7 @@ enum class TrapKind : uint8_t {
   kIndirectCallMismatch,  // call_indirect with the wrong function type
   kUndefinedElement,      // call_indirect to a null or missing table element
   kHostError,             // a host function returned HostOutcome::Trap
+  kInterrupted,           // stopped by Instance::Interrupt (a deadline)
   kOther,
 };
 
@@ -186,6 +187,14 @@ class Instance {
 
   // The exported "memory", or an empty span. Moves on memory.grow.
   virtual std::span<uint8_t> Memory() = 0;
+
+  // Asks the Call now running in this instance to stop soon (at the latest
+  // at the guest's next loop iteration, or when it next returns from a host
+  // function): that Call then ends kTrapped with TrapKind::kInterrupted, and
+  // so does every later Call. Thread-safe: meant to be called from another
+  // thread, e.g. when a deadline passes. Returns false if this engine cannot
+  // interrupt a guest (nothing happens then).
+  virtual bool Interrupt() { return false; }
 
   virtual std::string_view debug_name() const = 0;
 

@@ -19,6 +19,10 @@ struct Kernel::Guest {
   std::vector<ServiceName> requires_;
   std::vector<Service*> exports;
   Mailbox mailbox;
+  // The call the guest took last, while it has not come back to read_one:
+  // the method it is running right now.
+  std::optional<CallId> running_call;
+  bool killed = false;
 };
 
 struct Kernel::Service {
@@ -32,7 +36,10 @@ struct Kernel::Service {
 struct Kernel::PendingCall {
   Guest* caller;
   Guest* callee;
+  Service* service;
+  MethodId method;
   Clock::time_point deadline;
+  std::chrono::milliseconds timeout;
 };
 
 Kernel::Kernel(KernelOptions options)
@@ -291,11 +298,14 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
       [&](const auto& binding) { return binding.second == method_id; });
   if (!known_method) return sc::IdDispatch;
   if (!service->alive) return sc::ServiceDied;
-  if (timeout.count() <= 0) timeout = options_.call_timeout;
+  if (timeout.count() <= 0 || timeout > options_.call_timeout) {
+    timeout = options_.call_timeout;
+  }
 
   *call_id = NewIdLocked<CallId>();
   Clock::time_point deadline = Clock::now() + timeout;
-  calls_[*call_id] = PendingCall{caller, service->exporter, deadline};
+  calls_[*call_id] =
+      PendingCall{caller, service->exporter, service, method_id, deadline, timeout};
   service->exporter->mailbox.Put(
       IncomingCall{*call_id, service_id, method_id, std::move(param)});
   watchdog_cv_.notify_all();
@@ -329,10 +339,15 @@ Err Kernel::ReadOne(GuestId id, std::chrono::milliseconds timeout,
     std::lock_guard lock(mu_);
     guest = FindGuestLocked(id);
     if (guest == nullptr) return sc::BadId;
+    guest->running_call.reset();
   }
   // Guests are never removed, so the mailbox outlives this wait.
   std::optional<Event> next = guest->mailbox.Take(timeout);
   if (!next) return sc::ReadOneTimeout;
+  if (auto* call = std::get_if<IncomingCall>(&*next)) {
+    std::lock_guard lock(mu_);
+    guest->running_call = call->call;
+  }
   *event = std::move(*next);
   return sc::NoError;
 }
@@ -417,6 +432,24 @@ std::optional<int> Kernel::exit_code() const {
   return exit_code_;
 }
 
+void Kernel::KillLocked(const PendingCall& call) {
+  Guest* callee = call.callee;
+  if (callee->killed || callee->state == Guest::State::kEnded) return;
+  std::string method = call.service->name.ToString();
+  for (const auto& [name, id] : call.service->methods) {
+    if (id == call.method) method += "." + name;
+  }
+  std::string what = method + " ran past its deadline (" +
+                     std::to_string(call.timeout.count()) + " ms)";
+  if (!options_.interrupt || !options_.interrupt(callee->id)) {
+    options_.log(callee->name, LogLevel::kError,
+                 what + "; this engine cannot interrupt it");
+    return;
+  }
+  callee->killed = true;
+  options_.log(callee->name, LogLevel::kError, "killed: " + what);
+}
+
 void Kernel::Watchdog() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -438,12 +471,13 @@ void Kernel::Watchdog() {
 void Kernel::ExpireLocked(Clock::time_point now) {
   for (auto it = calls_.begin(); it != calls_.end();) {
     if (it->second.deadline <= now) {
+      const PendingCall& call = it->second;
       // The caller's SDK reports the failure with the method's name.
-      options_.log(it->second.caller->name, LogLevel::kDebug,
-                   "call " + it->first.Short() + " to " +
-                       it->second.callee->name + " timed out");
-      it->second.caller->mailbox.Put(
-          CallResolved{it->first, {}, 0, sc::CallTimeout});
+      options_.log(call.caller->name, LogLevel::kDebug,
+                   "call " + it->first.Short() + " to " + call.callee->name +
+                       " timed out");
+      call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
+      if (call.callee->running_call == it->first) KillLocked(call);
       it = calls_.erase(it);
     } else {
       ++it;

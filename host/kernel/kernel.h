@@ -38,6 +38,11 @@ struct KernelOptions {
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
   std::function<void(std::string_view source, LogLevel, std::string_view)> log;
+  // Stops the guest's running code soon (see engine::Instance::Interrupt);
+  // the guest then ends as trapped. Called, with kernel locks held, when a
+  // method runs past its deadline. Returns false if the guest cannot be
+  // interrupted. Default: none (such methods are only reported).
+  std::function<bool(GuestId)> interrupt;
 };
 
 // Exit codes the kernel gives the application when no program chose one.
@@ -67,8 +72,12 @@ class Kernel {
   Err Launch(GuestId guest);
   Err Locate(GuestId guest, const ServiceName& name, ServiceId* service,
              std::vector<std::pair<std::string, MethodId>>* methods);
-  // `timeout` zero means the default call timeout. The result arrives later
-  // as a CallResolved event.
+  // The call's deadline is the default call timeout, or `timeout` if that
+  // is shorter (zero: the default). The result arrives later as a
+  // CallResolved event. A method still running when its deadline passes
+  // (the callee has not gone back to read_one since it took the call) gets
+  // its guest interrupted and killed; a callee that is merely slow to answer
+  // (it went on to other events) only makes the call fail with CallTimeout.
   Err Dispatch(GuestId caller, ServiceId service, MethodId method,
                std::string param, std::chrono::milliseconds timeout,
                CallId* call);
@@ -124,6 +133,7 @@ class Kernel {
   void ExitAllLocked(int code);
   void Watchdog();
   void ExpireLocked(Clock::time_point now);
+  void KillLocked(const PendingCall& call);
 
   const KernelOptions options_;
 

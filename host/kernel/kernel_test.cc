@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -187,6 +188,66 @@ TEST_F(KernelTest, UnansweredCallTimesOut) {
   Event event = Read(kernel, main);
   ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+}
+
+TEST_F(KernelTest, MethodRunningPastDeadlineGetsItsGuestKilled) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(30));
+  std::vector<GuestId> interrupted;
+  std::mutex mu;
+  options.interrupt = [&](GuestId guest) {
+    std::lock_guard lock(mu);
+    interrupted.push_back(guest);
+    return true;
+  };
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "Spin");
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
+            sc::NoError);
+  Event taken = Read(kernel, greet);  // greet now "runs" Spin and never returns
+  ASSERT_TRUE(std::holds_alternative<IncomingCall>(taken));
+  Event event = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(interrupted.size(), 1u);
+    EXPECT_EQ(interrupted[0], greet);
+  }
+  EXPECT_NE(LogText().find(
+                "greet: killed: greeting.v1.Greeting.Spin ran past its deadline (30 ms)"),
+            std::string::npos)
+      << LogText();
+}
+
+TEST_F(KernelTest, CallerMayOnlyShortenTheDeadline) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(30)));
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(60000), &call),
+            sc::NoError);
+  Event event = Read(kernel, main, 5000);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
+TEST_F(KernelTest, SlowButIdleCalleeIsNotKilled) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(30));
+  bool interrupted = false;
+  options.interrupt = [&](GuestId) { return interrupted = true; };
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
+            sc::NoError);
+  Read(kernel, greet);  // takes the call...
+  Event none;           // ...and goes back to waiting: an async method
+  EXPECT_EQ(kernel.ReadOne(greet, milliseconds(60), &none), sc::ReadOneTimeout);
+  Event event = Read(kernel, main);
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  EXPECT_FALSE(interrupted);
 }
 
 TEST_F(KernelTest, DeadCalleeFailsPendingCallers) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -114,10 +115,18 @@ std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
 Result<ApplicationResult> RunApplication(
     const deploy::DeploymentOptions& deployment,
     const ApplicationOptions& options) {
+  // Filled before any guest runs; read by the kernel's watchdog to stop a
+  // guest whose method ran past its deadline. Shared, because an abandoned
+  // kernel outlives this function.
+  auto instances = std::make_shared<std::unordered_map<GuestId, engine::Instance*>>();
   kernel::KernelOptions kernel_options;
   kernel_options.startup_timeout = deployment.timeouts.startup;
   kernel_options.call_timeout = deployment.timeouts.complete;
   kernel_options.log = options.log;
+  kernel_options.interrupt = [instances](GuestId guest) {
+    auto it = instances->find(guest);
+    return it != instances->end() && it->second->Interrupt();
+  };
   auto kernel = std::make_unique<kernel::Kernel>(kernel_options);
 
   ModuleCache modules;
@@ -160,6 +169,7 @@ Result<ApplicationResult> RunApplication(
                         instance.status().message());
     }
     guest->instance = std::move(*instance);
+    (*instances)[guest->id] = guest->instance.get();
     guests.push_back(std::move(guest));
   }
 
@@ -188,7 +198,17 @@ Result<ApplicationResult> RunApplication(
   ApplicationResult result;
   result.exit_code = kernel->WaitForExit();
 
-  if (!scheduler->JoinUntil(std::chrono::steady_clock::now() + options.exit_grace)) {
+  bool all_ended =
+      scheduler->JoinUntil(std::chrono::steady_clock::now() + options.exit_grace);
+  if (!all_ended) {
+    // Busy guests never read their exit request: stop them where they are.
+    for (auto& guest : guests) {
+      if (!kernel->HasEnded(guest->id)) guest->instance->Interrupt();
+    }
+    all_ended = scheduler->JoinUntil(std::chrono::steady_clock::now() +
+                                     std::chrono::milliseconds(500));
+  }
+  if (!all_ended) {
     for (auto& guest : guests) {
       if (!kernel->HasEnded(guest->id)) {
         options.log(guest->name, LogLevel::kError,

@@ -7,7 +7,9 @@
 //   relay         call Relay.Forward (which calls Echo from its method)
 //   many <n>      n concurrent Echo calls, joined with AllOf
 //   stall         call Echo.Stall, which never answers: the call must fail
-//                 at its deadline
+//                 at its deadline, and Echo must still answer afterwards
+//   busy <ms>     call Echo.Busy, which computes for ms (-1: forever): the
+//                 call must fail at its deadline and Echo must be dead
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -28,7 +30,7 @@ std::string Pattern(size_t size) {
 
 void Big(size_t size) {
   auto echo = test::v1::Echo::locate();
-  echo.Reflect({.data = Pattern(size)}, {.timeout_ms = 5000})
+  echo.Reflect({.data = Pattern(size)})
       .then([size](const test::v1::Payload& reply) {
         bool same = reply.data == Pattern(size);
         parigot::log::info("echoed " + std::to_string(reply.data.size()) +
@@ -112,8 +114,7 @@ int main(int argc, char** argv) {
       auto echo = test::v1::Echo::locate();
       std::vector<parigot::Future<test::v1::Payload, TestErr>> calls;
       for (int i = 0; i < count; ++i) {
-        // A generous deadline: this checks concurrency, not speed.
-        calls.push_back(echo.Reflect({.data = std::to_string(i)}, {.timeout_ms = 10000}));
+        calls.push_back(echo.Reflect({.data = std::to_string(i)}));
       }
       parigot::AllOf(std::move(calls))
           .then([count](const std::vector<test::v1::Payload>& replies) {
@@ -127,15 +128,25 @@ int main(int argc, char** argv) {
           })
           .or_else([](TestErr) { parigot::exit(1); });
     });
-  } else if (mode == "stall") {
-    app.launch().then([] {
-      test::v1::Echo::locate()
-          .Stall()
-          .then([] { parigot::exit(1); })
-          .or_else([](TestErr e) {
-            parigot::log::info("Stall failed with error " +
+  } else if (mode == "stall" || mode == "busy") {
+    int ms = std::atoi(std::string(arg).c_str());
+    bool expect_alive = mode == "stall";
+    app.launch().then([mode, ms, expect_alive] {
+      auto echo = test::v1::Echo::locate();
+      auto call = mode == "stall" ? echo.Stall() : echo.Busy({.ms = ms});
+      call.then([] { parigot::exit(1); })
+          .or_else([echo, mode, expect_alive](TestErr e) {
+            parigot::log::info(std::string(mode) + " failed with error " +
                                std::to_string(static_cast<int>(e)));
-            parigot::exit(0);
+            echo.Reflect({.data = "alive?"})
+                .then([expect_alive](const test::v1::Payload&) {
+                  parigot::log::info("echo still answers");
+                  parigot::exit(expect_alive ? 0 : 1);
+                })
+                .or_else([expect_alive](TestErr) {
+                  parigot::log::info("echo is gone");
+                  parigot::exit(expect_alive ? 1 : 0);
+                });
           });
     });
   } else {

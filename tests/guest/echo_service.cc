@@ -1,5 +1,9 @@
 // test.v1.Echo: returns each payload unchanged; ExitAll ends the
-// application with the code it is given; Stall never answers.
+// application with the code it is given; Stall never answers; Busy computes
+// for a while (or forever) first.
+#include <chrono>
+#include <cstdint>
+
 #include "parigot/parigot.h"
 #include "test/v1/test.parigot.h"
 
@@ -16,6 +20,15 @@ class EchoImpl : public test::v1::EchoServer {
   parigot::Future<void, TestErr> ExitAll(
       const test::v1::ExitAllRequest& request) override {
     parigot::exit_all(request.code);
+  }
+  parigot::Future<void, TestErr> Busy(const test::v1::BusyRequest& request) override {
+    auto start = std::chrono::steady_clock::now();
+    auto limit = std::chrono::milliseconds(request.ms);
+    volatile uint64_t spins = 0;
+    while (request.ms < 0 || std::chrono::steady_clock::now() - start < limit) {
+      spins = spins + 1;
+    }
+    return parigot::Future<void, TestErr>::Ready();
   }
   parigot::Future<void, TestErr> Stall() override {
     // Nobody keeps the promise: the caller's deadline must fire.

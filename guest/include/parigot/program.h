@@ -56,6 +56,8 @@ class Program {
   // guest serves; not owned, they must live until the guest exits.
   explicit Program(std::initializer_list<ServiceName> requires_ = {},
                    std::initializer_list<Service*> exports = {});
+  // The same, for lists built at run time.
+  Program(std::vector<ServiceName> requires_, std::vector<Service*> exports);
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 

@@ -5,12 +5,14 @@
 // then reads State to tell an exit from a host trap from a wasm trap.
 #include "host/engine/interp/interp_engine.h"
 
+#include <atomic>
 #include <bit>
 #include <exception>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "host/engine/interp/interrupt_checks.h"
 #include "wabt/binary-reader.h"
 #include "wabt/error-formatter.h"
 #include "wabt/feature.h"
@@ -208,6 +210,10 @@ class InterpInstance final : public Instance {
   std::map<std::string, ExportFunc, std::less<>> funcs;
   std::unique_ptr<wi::Thread> thread;  // reused between calls; reset on trap
   bool running = false;                // inside Call (re-entry guard)
+  // The guest's interrupt flag (see interrupt_checks.h), and whether
+  // Interrupt was called.
+  wi::Global* interrupt_global = nullptr;
+  std::atomic<bool> interrupted{false};
 
   ~InterpInstance() override {
     thread.reset();
@@ -256,6 +262,10 @@ class InterpInstance final : public Instance {
       std::string msg = trap ? trap->message() : std::string("unknown failure");
       out.trap_kind = state->stop == Stop::kHostTrap ? TrapKind::kHostError
                                                      : internal::ClassifyInterpTrap(msg);
+      if (interrupted.load()) {
+        out.trap_kind = TrapKind::kInterrupted;
+        msg = "interrupted";
+      }
       out.trap_message = state->debug_name + ": " + msg;
       return out;
     }
@@ -278,6 +288,15 @@ class InterpInstance final : public Instance {
   }
 
   std::string_view debug_name() const override { return state->debug_name; }
+
+  bool Interrupt() override {
+    if (interrupt_global == nullptr) return false;
+    interrupted.store(true);
+    // Read by the interpreter on another thread at each loop head: a plain
+    // aligned 32-bit store that it sees within a few iterations.
+    interrupt_global->UnsafeSet(wi::Value::Make(wi::u32{1}));
+    return true;
+  }
 };
 
 class InterpModule final : public Module {
@@ -363,6 +382,12 @@ class InterpModule final : public Module {
     }
     for (size_t i = 0; i < desc_.exports.size(); ++i) {
       const wi::ExportType& e = desc_.exports[i].type;
+      if (e.name == internal::kInterruptGlobal &&
+          e.type->kind == wabt::ExternalKind::Global) {
+        inst->interrupt_global =
+            store.UnsafeGet<wi::Global>(inst->instance->exports()[i]).get();
+        continue;
+      }
       auto* ft = wabt::dyn_cast<wi::FuncType>(e.type.get());
       if (ft == nullptr) continue;
       std::optional<Signature> sig = FromWabt(*ft);
@@ -398,7 +423,10 @@ class InterpEngine final : public Engine {
     wabt::Errors errors;
     wi::ModuleDesc desc;
     std::string name(debug_name);
-    wabt::Result r = wi::ReadBinaryInterp(name, wasm.data(), wasm.size(), options, &errors, &desc);
+    Result<std::vector<uint8_t>> checked = internal::AddInterruptChecks(wasm, name);
+    if (!checked.ok()) return checked.status();
+    wabt::Result r =
+        wi::ReadBinaryInterp(name, checked->data(), checked->size(), options, &errors, &desc);
     if (wabt::Failed(r)) {
       std::string msg = wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
