@@ -476,8 +476,9 @@ void Kernel::ExpireLocked(Clock::time_point now) {
       options_.log(call.caller->name, LogLevel::kDebug,
                    "call " + it->first.Short() + " to " + call.callee->name +
                        " timed out");
-      call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
+      // The kill is decided before the caller learns of the timeout.
       if (call.callee->running_call == it->first) KillLocked(call);
+      call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
       it = calls_.erase(it);
     } else {
       ++it;
