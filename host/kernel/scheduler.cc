@@ -166,15 +166,12 @@ class Worker {
 
   void RunTask(Task* task) {
     tls_task = task;
-    for (size_t i = 0; i < hooks_.size(); ++i) {
-      hooks_[i].restore(task->saved_state[i]);
-    }
+    for (size_t i = 0; i < hooks_.size(); ++i) hooks_[i].restore(&task->saved_state[i]);
     task->fiber = std::move(task->fiber).resume();
-    for (size_t i = 0; i < hooks_.size(); ++i) {
-      task->saved_state[i] = hooks_[i].save();
-    }
+    for (size_t i = 0; i < hooks_.size(); ++i) hooks_[i].save(&task->saved_state[i]);
     tls_task = nullptr;
     if (task->done) {
+      for (size_t i = 0; i < hooks_.size(); ++i) hooks_[i].release(task->saved_state[i]);
       scheduler_.TaskFinished();
       // Timers still in the heap refer to it; the last one frees it.
       if (task->pending_timers == 0) delete task;

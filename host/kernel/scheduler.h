@@ -32,13 +32,15 @@ namespace parigot::kernel {
 class Worker;
 struct Task;
 
-// Saves and restores per-thread state that must follow a fiber from one
-// switch to the next (e.g. an engine's trap unwind target): `save` runs when
-// a fiber is switched out and returns its state, `restore` runs when it is
-// switched back in. Plain function pointers: they run on every switch.
+// Carries per-thread state with a fiber (e.g. an engine's trap unwind
+// target and stack limit): each fiber has one slot per hook, null at first.
+// `restore` runs on the worker thread just before the fiber is switched in,
+// `save` just after it is switched out, and `release` once when the fiber
+// has ended. Plain function pointers: they run on every switch.
 struct FiberStateHook {
-  void* (*save)();
-  void (*restore)(void* state);
+  void (*save)(void** slot);
+  void (*restore)(void** slot);
+  void (*release)(void* slot);
 };
 
 struct SchedulerOptions {

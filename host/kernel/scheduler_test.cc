@@ -123,14 +123,17 @@ TEST(SchedulerTest, ThousandParkedFibersAllWake) {
 
 // State that must follow its fiber across switches.
 thread_local intptr_t tls_state = 0;
-void* SaveState() { return reinterpret_cast<void*>(tls_state); }
-void RestoreState(void* state) { tls_state = reinterpret_cast<intptr_t>(state); }
+std::atomic<int> released{0};
+void SaveState(void** slot) { *slot = reinterpret_cast<void*>(tls_state); }
+void RestoreState(void** slot) { tls_state = reinterpret_cast<intptr_t>(*slot); }
+void ReleaseState(void*) { ++released; }
 
 TEST(SchedulerTest, StateHooksFollowTheFiber) {
   Mailbox a_box, b_box;
   intptr_t a_after = 0, b_after = 0;
   Scheduler scheduler(
-      {.workers = 1, .hooks = {FiberStateHook{&SaveState, &RestoreState}}});
+      {.workers = 1,
+       .hooks = {FiberStateHook{&SaveState, &RestoreState, &ReleaseState}}});
   scheduler.Spawn([&] {
     tls_state = 1;
     b_box.Put(ExitRequested{0});
@@ -148,6 +151,7 @@ TEST(SchedulerTest, StateHooksFollowTheFiber) {
   scheduler.Join();
   EXPECT_EQ(a_after, 1);
   EXPECT_EQ(b_after, 2);
+  EXPECT_EQ(released.load(), 2);
 }
 
 }  // namespace
