@@ -162,12 +162,16 @@ std::optional<double> Find(const Map& map, const std::string& key) {
 Result<double> TimeHelloworld(const Flags& flags, const std::string& engine) {
   const std::vector<std::string> argv = {flags.parigot, "run", "--engine", engine,
                                          flags.descriptor};
+  const auto failure = [&](const Status& status) {
+    return Status(status.code(), "parigot run --engine " + engine + " " + flags.descriptor +
+                                     ": " + status.message());
+  };
   Result<double> warm = RunTimed(argv);
-  if (!warm.ok()) return warm.status();
+  if (!warm.ok()) return failure(warm.status());
   std::vector<double> samples;
   for (int i = 0; i < flags.startup_runs; ++i) {
     Result<double> ms = RunTimed(argv);
-    if (!ms.ok()) return ms.status();
+    if (!ms.ok()) return failure(ms.status());
     samples.push_back(*ms);
   }
   return Median(std::move(samples));

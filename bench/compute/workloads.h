@@ -39,7 +39,7 @@ uint64_t HashBuffer(uint32_t mib);
 uint64_t SortInts(uint32_t count);
 
 // `iterations` times: builds a bench.v1.Order (nested messages, strings,
-// repeated fields, a map; about 1 KB encoded), encodes it with the code
+// repeated fields, a map; about 0.5 KB encoded), encodes it with the code
 // protoc-gen-parigot generates, decodes the bytes into a second message and
 // folds what it decoded into the checksum. Returns 0 if a decode fails or
 // does not equal the original.
