@@ -18,6 +18,8 @@ ExternalProject_Add(guests
     -DCMAKE_BUILD_TYPE=Release
     -DPARIGOT_CODEGEN_EXECUTABLE=$<TARGET_FILE:protoc-gen-parigot>
     -DPARIGOT_WASM_OUTPUT_DIR=${PARIGOT_WASM_DIR}
+    # Compiles each guest's AOT artifact next to it (ParigotGuest.cmake).
+    -DPARIGOT_AOT_EXECUTABLE=$<TARGET_FILE:parigot-aot>
     # protoc and its google/*.proto run on the build machine; the host
     # build has found them already.
     -DPARIGOT_PROTOC=${Protobuf_PROTOC_EXECUTABLE}
@@ -26,4 +28,4 @@ ExternalProject_Add(guests
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON
-  DEPENDS protoc-gen-parigot)
+  DEPENDS protoc-gen-parigot parigot-aot)

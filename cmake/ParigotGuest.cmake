@@ -12,8 +12,16 @@
 # proto/, so its code is included as "greeting/v1/greeting.parigot.h" (a file
 # whose directories do not match its package is its own root). parigot's own
 # proto/ (protosupport, syscall) is always an import root.
+# If PARIGOT_AOT_EXECUTABLE names the host's `parigot-aot` tool (the project's
+# own guest build passes it), the guest's AOT artifact (native code for the
+# aot engine) is compiled too, into ${PARIGOT_WASM_OUTPUT_DIR}/aot/<key>/,
+# where `parigot` looks before its cache. Artifacts are content-addressed: a
+# guest whose .wasm did not change is never compiled again.
 # Requires the wasm32-wasi toolchain (cmake/wasm32-wasi.cmake).
 include_guard(GLOBAL)
+
+# AOT compiles take ~10 s and a lot of memory each: two at a time at most.
+set_property(GLOBAL APPEND PROPERTY JOB_POOLS parigot_aot=2)
 include(${CMAKE_CURRENT_LIST_DIR}/ParigotProto.cmake)
 
 if(NOT DEFINED PARIGOT_WASM_OUTPUT_DIR)
@@ -73,4 +81,15 @@ function(parigot_add_guest name)
   set_target_properties(${name} PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${PARIGOT_WASM_OUTPUT_DIR}
     SUFFIX .wasm)
+  if(PARIGOT_AOT_EXECUTABLE)
+    set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${name}.aot.stamp)
+    add_custom_command(OUTPUT ${stamp}
+      COMMAND ${PARIGOT_AOT_EXECUTABLE} --out-dir ${PARIGOT_WASM_OUTPUT_DIR}/aot
+              --stamp ${stamp} $<TARGET_FILE:${name}>
+      DEPENDS ${name} ${PARIGOT_AOT_EXECUTABLE}
+      JOB_POOL parigot_aot
+      COMMENT "AOT-compiling ${name}.wasm (skipped if unchanged)"
+      VERBATIM)
+    add_custom_target(${name}_aot ALL DEPENDS ${stamp})
+  endif()
 endfunction()

@@ -24,6 +24,8 @@ packages=(
   libboost-context-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev gdb python3
+  # SHA-256 for the AOT cache keys (libcrypto).
+  libssl-dev
   # clang's sanitizer runtimes, for the ASan/UBSan codec tests.
   libclang-rt-19-dev
 )

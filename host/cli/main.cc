@@ -54,7 +54,7 @@ spdlog::level::level_enum ToSpdlog(parigot::kernel::LogLevel level) {
 struct CommonFlags {
   std::string descriptor;
   std::string deployment;
-  std::string engine = "interp";
+  std::string engine = "aot";  // the default engine (DESIGN.md section 5)
   bool verbose = false;
 };
 
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   for (CLI::App* command : {run, test}) {
     AddCommonFlags(command, flags);
     command->add_option("--engine", flags.engine,
-                        "engine for microservices whose descriptor names none")
+                        "engine for microservices whose descriptor names none "
+                        "(aot: native code, the default; interp: the wabt interpreter)")
         ->check(CLI::IsMember(engines));
     command->add_flag("-v,--verbose", flags.verbose, "log debug lines too");
   }

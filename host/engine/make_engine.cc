@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "host/engine/aot/aot_engine.h"
+#include "host/engine/aot/runtime/rt.h"
 #include "host/engine/interp/interp_engine.h"
 
 namespace parigot::engine {
@@ -10,10 +12,7 @@ std::vector<std::string_view> EngineNames() { return {"aot", "interp"}; }
 
 Result<std::unique_ptr<Engine>> MakeEngine(std::string_view name) {
   if (name == "interp") return std::unique_ptr<Engine>(NewInterpEngine());
-  if (name == "aot") {
-    return UnimplementedError(
-        "engine \"aot\" (wasm2c) is not built yet; use --engine=interp");
-  }
+  if (name == "aot") return NewAotEngine();
   std::string known;
   for (std::string_view n : EngineNames()) {
     if (!known.empty()) known += ", ";
@@ -21,6 +20,10 @@ Result<std::unique_ptr<Engine>> MakeEngine(std::string_view name) {
   }
   return InvalidArgumentError("unknown engine \"" + std::string(name) +
                               "\"; known engines: " + known);
+}
+
+std::vector<EngineFiberHook> EngineFiberHooks() {
+  return {{aot::SaveFiberState, aot::RestoreFiberState, aot::ReleaseFiberState}};
 }
 
 }  // namespace parigot::engine

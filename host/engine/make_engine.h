@@ -19,10 +19,22 @@ namespace parigot::engine {
 // The names MakeEngine knows, in order of preference.
 std::vector<std::string_view> EngineNames();
 
-// Returns a new engine. Errors: Unimplemented for a known engine that is not
-// built yet ("aot" for now), InvalidArgument for an unknown name (the message
+// Returns a new engine ("aot" with its default options: see
+// aot/aot_engine.h). Errors: InvalidArgument for an unknown name (the message
 // lists the known ones).
 Result<std::unique_ptr<Engine>> MakeEngine(std::string_view name);
+
+// Per-thread engine state that a fiber scheduler must move with each fiber
+// (the aot engine's unwind target, in-guest flag and stack limit): `save`
+// runs just after a fiber is switched out, `restore` just before one is
+// switched in, `release` once a fiber has ended. The same shape as
+// kernel::FiberStateHook; plain function pointers, no system calls.
+struct EngineFiberHook {
+  void (*save)(void** slot);
+  void (*restore)(void** slot);
+  void (*release)(void* slot);
+};
+std::vector<EngineFiberHook> EngineFiberHooks();
 
 }  // namespace parigot::engine
 

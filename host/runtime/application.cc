@@ -177,8 +177,11 @@ Result<ApplicationResult> RunApplication(
   if (options.handle_signals) signals.emplace(*kernel);
 
   // Guests run as fibers over one worker per core (see kernel/scheduler.h).
-  auto scheduler = std::make_unique<kernel::Scheduler>(
-      kernel::SchedulerOptions{.workers = options.workers});
+  kernel::SchedulerOptions scheduler_options{.workers = options.workers};
+  for (const engine::EngineFiberHook& hook : engine::EngineFiberHooks()) {
+    scheduler_options.hooks.push_back({hook.save, hook.restore, hook.release});
+  }
+  auto scheduler = std::make_unique<kernel::Scheduler>(std::move(scheduler_options));
   kernel->StartGuests();
   for (auto& guest_ptr : guests) {
     RunningGuest* guest = guest_ptr.get();
