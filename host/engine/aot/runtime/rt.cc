@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -146,6 +147,22 @@ void PrepareThread() {
         munmap(mem, kSignalStackSize);
       }
     }
+  }
+  if (gettid() == getpid()) {
+    // The main thread: pthread_getattr_np would read /proc/self/maps (~1 ms
+    // and more in a big process). Its stack grows on demand up to
+    // RLIMIT_STACK below its top; assume half of that is left below here.
+    uintptr_t sp = reinterpret_cast<uintptr_t>(&current);
+    struct rlimit rl;
+    uintptr_t size = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < size) {
+      size = rl.rlim_cur;
+    }
+    t_info.stack_low = sp - size / 2;
+    t_info.stack_high = sp + (1u << 20);
+    t_info.ready = true;
+    return;
   }
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
