@@ -108,6 +108,20 @@ Status PatchGenerated(const fs::path& c_file) {
   return WriteFile(c_file, *text);
 }
 
+// Removes what compiles killed midway left behind (temporary and trash
+// directories older than a day).
+void RemoveLeftovers(const fs::path& dir) {
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(".tmp-", 0) != 0 && name.rfind(".trash-", 0) != 0) continue;
+    std::error_code time_ec;
+    auto written = fs::last_write_time(e.path(), time_ec);
+    if (!time_ec && now - written > std::chrono::hours(24)) fs::remove_all(e.path(), time_ec);
+  }
+}
+
 }  // namespace
 
 const std::string& ToolchainIdentity() {
@@ -184,6 +198,7 @@ Result<fs::path> BuildArtifact(std::span<const uint8_t> wasm, const ModuleShape&
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return InternalError("cannot create " + dir.string() + ": " + ec.message());
+  RemoveLeftovers(dir);
   std::string pattern = (dir / (".tmp-" + std::string(key.substr(0, 12)) + "-XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) {
     return InternalError("cannot create a directory in " + dir.string() + ": " +
