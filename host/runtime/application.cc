@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <fstream>
-#include <iterator>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 #include <memory>
 #include <vector>
@@ -23,11 +23,14 @@ namespace {
 using kernel::LogLevel;
 
 Result<std::vector<uint8_t>> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return NotFoundError("cannot open " + path.string());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) return DataLossError("cannot read " + path.string());
+  std::vector<uint8_t> bytes(static_cast<size_t>(in.tellg()));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()))) {
+    return DataLossError("cannot read " + path.string());
+  }
   return bytes;
 }
 
@@ -74,32 +77,62 @@ class ModuleCache {
   std::map<std::string, std::unique_ptr<engine::Module>> modules_;
 };
 
-// Turns SIGINT/SIGTERM into exit-all(130) while the application runs.
+// Turns SIGINT/SIGTERM into exit-all(130) while the application runs. Made
+// before any other thread (the kernel's watchdog, engine threads, workers),
+// so that every thread inherits the blocked mask and only the watcher ever
+// takes these signals. A signal that arrives before the kernel exists is
+// kept and delivered when it is attached.
 class SignalWatcher {
  public:
-  explicit SignalWatcher(kernel::Kernel& kernel) {
+  SignalWatcher() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    // An ignored signal is discarded before sigwait can take it (shells
+    // start background jobs with SIGINT ignored): give both a handler. It
+    // never runs, since the signals stay blocked.
+    struct sigaction action = {};
+    action.sa_handler = [](int) {};
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
     // Guest threads inherit the mask, so only the watcher takes the signals.
     pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
-    thread_ = std::thread([this, set, &kernel] {
-      while (!stop_.load()) {
-        timespec tick{0, 50'000'000};
-        int signal = sigtimedwait(&set, nullptr, &tick);
-        if (signal == SIGINT || signal == SIGTERM) kernel.ExitAll(130);
+    thread_ = std::thread([this, set] {
+      for (;;) {
+        int signal = 0;
+        sigwait(&set, &signal);
+        if (stop_.load()) return;
+        std::lock_guard lock(mu_);
+        interrupted_ = true;
+        if (kernel_ != nullptr) kernel_->ExitAll(130);
       }
     });
   }
+
+  // Null detaches (before the kernel goes away).
+  void Attach(kernel::Kernel* kernel) {
+    std::lock_guard lock(mu_);
+    kernel_ = kernel;
+    if (interrupted_ && kernel_ != nullptr) kernel_->ExitAll(130);
+  }
   ~SignalWatcher() {
     stop_.store(true);
+    // Wakes the sigwait at once; the flag tells it this one is ours.
+    pthread_kill(thread_.native_handle(), SIGTERM);
     thread_.join();
     pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
   }
 
  private:
+  std::mutex mu_;
+  kernel::Kernel* kernel_ = nullptr;  // guarded by mu_
+  bool interrupted_ = false;          // guarded by mu_
   sigset_t old_mask_;
+  struct sigaction old_int_;
+  struct sigaction old_term_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -115,6 +148,9 @@ std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
 Result<ApplicationResult> RunApplication(
     const deploy::DeploymentOptions& deployment,
     const ApplicationOptions& options) {
+  std::optional<SignalWatcher> signals;
+  if (options.handle_signals) signals.emplace();
+
   // Filled before any guest runs; read by the kernel's watchdog to stop a
   // guest whose method ran past its deadline. Shared, because an abandoned
   // kernel outlives this function.
@@ -136,6 +172,7 @@ Result<ApplicationResult> RunApplication(
     std::string engine_name = ms->engine
                                   ? std::string(deploy::EngineKindName(*ms->engine))
                                   : options.default_engine;
+    options.log(ms->name, LogLevel::kDebug, "running on engine " + engine_name);
     Result<const engine::Module*> module = modules.Get(engine_name, *ms);
     if (!module.ok()) {
       return Status(module.status().code(),
@@ -173,8 +210,14 @@ Result<ApplicationResult> RunApplication(
     guests.push_back(std::move(guest));
   }
 
-  std::optional<SignalWatcher> signals;
-  if (options.handle_signals) signals.emplace(*kernel);
+  if (signals) signals->Attach(kernel.get());
+  // Declared after the kernel, so destroyed before it on every return.
+  struct DetachSignals {
+    std::optional<SignalWatcher>& signals;
+    ~DetachSignals() {
+      if (signals) signals->Attach(nullptr);
+    }
+  } detach_signals{signals};
 
   // Guests run as fibers over one worker per core (see kernel/scheduler.h).
   kernel::SchedulerOptions scheduler_options{.workers = options.workers};
