@@ -13,26 +13,24 @@ extern "C" {
 }
 
 namespace {
-// Responses are usually small; start here and grow on demand.
-constexpr uint32_t kInitialResponseCapacity = 4096;
+// Responses are usually small; start here and grow on demand. Allocated
+// once: most system calls then touch no allocator at all.
+constexpr size_t kInitialResponseCapacity = 4096;
 }  // namespace
 
-syscall::v1::KernelErr RawSyscall(SyscallImport import,
-                                  const std::string& request,
-                                  std::string* response) {
-  response->resize(kInitialResponseCapacity);
+syscall::v1::KernelErr RawSyscall(SyscallImport import, std::string_view request,
+                                  std::string_view* response) {
+  static std::vector<char> buffer(kInitialResponseCapacity);
   for (;;) {
     uint32_t length = 0;
     auto err = static_cast<syscall::v1::KernelErr>(
         import(request.data(), static_cast<uint32_t>(request.size()),
-               response->data(), static_cast<uint32_t>(response->size()),
-               &length));
-    if (err == syscall::v1::KernelErr::DataTooLarge &&
-        length > response->size()) {
-      response->resize(length);
+               buffer.data(), static_cast<uint32_t>(buffer.size()), &length));
+    if (err == syscall::v1::KernelErr::DataTooLarge && length > buffer.size()) {
+      buffer.resize(length);
       continue;
     }
-    if (err == syscall::v1::KernelErr::NoError) response->resize(length);
+    if (err == syscall::v1::KernelErr::NoError) *response = {buffer.data(), length};
     return err;
   }
 }

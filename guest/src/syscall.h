@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "parigot/syscall/v1/syscall.parigot.h"
 
@@ -13,19 +15,30 @@ namespace parigot::internal {
 using SyscallImport = int32_t (*)(const void* req, uint32_t req_len, void* resp,
                                   uint32_t resp_cap, uint32_t* resp_len);
 
-// Calls `import` once per attempt; a DataTooLarge answer is retried with a
+// Calls `import` with `request`; a DataTooLarge answer is retried with a
 // buffer of the size the host asked for (the host keeps the response, so the
-// call's effect happens once). A response that does not decode answers
-// UnmarshalFailed.
-syscall::v1::KernelErr RawSyscall(SyscallImport import, const std::string& request,
-                                  std::string* response);
+// call's effect happens once). On success `*response` views the response
+// bytes in a buffer owned by this module, valid until the next system call.
+syscall::v1::KernelErr RawSyscall(SyscallImport import, std::string_view request,
+                                  std::string_view* response);
+
+// Encodes `request` into a buffer reused by every call (a system call is on
+// every hot path: no allocation, no zero-filling).
+template <typename Request>
+std::string_view EncodeRequest(const Request& request) {
+  static std::vector<char> buffer;
+  size_t size = request.ByteSizeLong();
+  if (buffer.size() < size) buffer.resize(size);
+  ::parigot::wire::Writer writer(buffer.data());
+  request.SerializeWithCachedSizes(writer);
+  return {buffer.data(), size};
+}
 
 template <typename Request, typename Response>
 syscall::v1::KernelErr Syscall(SyscallImport import, const Request& request,
                                Response* response) {
-  std::string bytes;
-  syscall::v1::KernelErr err =
-      RawSyscall(import, request.SerializeAsString(), &bytes);
+  std::string_view bytes;
+  syscall::v1::KernelErr err = RawSyscall(import, EncodeRequest(request), &bytes);
   if (err != syscall::v1::KernelErr::NoError) return err;
   if (!response->ParseFromString(bytes)) {
     return syscall::v1::KernelErr::UnmarshalFailed;

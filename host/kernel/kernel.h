@@ -43,6 +43,10 @@ struct KernelOptions {
   // method runs past its deadline. Returns false if the guest cannot be
   // interrupted. Default: none (such methods are only reported).
   std::function<bool(GuestId)> interrupt;
+  // A hint, given when `guest`'s launch completes: it calls `callee` (the
+  // exporter of the first service it requires), so the two run best on one
+  // worker thread. Called with kernel locks held. Default: none.
+  std::function<void(GuestId guest, GuestId callee)> colocate;
 };
 
 // Exit codes the kernel gives the application when no program chose one.
@@ -149,6 +153,8 @@ class Kernel {
   bool startup_done_ = false;                         // guarded by mu_
   std::optional<int> exit_code_;                      // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_
+  // When the watchdog will next wake by itself.
+  Clock::time_point watchdog_wake_ = Clock::time_point::max();  // guarded by mu_
   std::thread watchdog_;
 };
 

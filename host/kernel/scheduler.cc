@@ -19,16 +19,24 @@ struct Task {
   enum WaitState : uint8_t { kIdle, kWaiting, kWoken, kTimedOut };
 
   std::function<void()> body;
-  Worker* worker = nullptr;
+  // Where wakes enqueue it. Changes only while the task is parked (see
+  // Worker::RunTask), so any value a waker reads is a correct place.
+  std::atomic<Worker*> worker{nullptr};
+  // Where Colocate wants it; applied the next time it parks.
+  std::atomic<Worker*> home{nullptr};
   ctx::fiber fiber;  // the task, while it is not running
   ctx::fiber sink;   // the worker's loop, while the task runs
-  bool done = false;
-  // Timers of this task still in its worker's heap; the task is freed only
-  // when it is done and none refer to it.
-  int pending_timers = 0;
+  std::atomic<bool> done{false};
+  // One for the fiber plus one per timer still in some worker's heap; the
+  // last to let go frees the task.
+  std::atomic<int> refs{1};
   std::atomic<uint8_t> wait{kIdle};
-  uint64_t wait_generation = 0;  // touched only on the worker's thread
+  std::atomic<uint64_t> wait_generation{0};
   std::vector<void*> saved_state;  // one slot per FiberStateHook
+
+  void Release() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
 };
 
 namespace {
@@ -77,15 +85,17 @@ class Worker {
     if (wake) inbox_cv_.notify_one();
   }
 
-  // On the task's own fiber: switch to the worker until the task is
-  // enqueued again (by Wake or by its timer).
+  // On the task's own fiber, on this worker's thread: switch to the worker
+  // until the task is enqueued again (by Wake or by its timer).
   void Park(Task* task, Clock::time_point deadline) {
     if (deadline != Clock::time_point::max()) {
-      timers_.push(Timer{deadline, task, task->wait_generation});
-      ++task->pending_timers;
+      task->refs.fetch_add(1, std::memory_order_relaxed);
+      timers_.push(Timer{deadline, task, task->wait_generation.load()});
     }
     task->sink = std::move(task->sink).resume();
   }
+
+  static Worker* Current() { return tls_worker; }
 
  private:
   struct Timer {
@@ -151,16 +161,12 @@ class Worker {
       Timer timer = timers_.top();
       timers_.pop();
       Task* task = timer.task;
-      --task->pending_timers;
-      if (task->done) {
-        if (task->pending_timers == 0) delete task;
-        continue;
-      }
       uint8_t expected = Task::kWaiting;
-      if (timer.generation == task->wait_generation &&
+      if (!task->done.load() && timer.generation == task->wait_generation.load() &&
           task->wait.compare_exchange_strong(expected, Task::kTimedOut)) {
-        ready_.push_back(task);
+        task->worker.load()->Enqueue(task);
       }
+      task->Release();
     }
   }
 
@@ -170,12 +176,16 @@ class Worker {
     task->fiber = std::move(task->fiber).resume();
     for (size_t i = 0; i < hooks_.size(); ++i) hooks_[i].save(&task->saved_state[i]);
     tls_task = nullptr;
-    if (task->done) {
+    if (task->done.load()) {
       for (size_t i = 0; i < hooks_.size(); ++i) hooks_[i].release(task->saved_state[i]);
       scheduler_.TaskFinished();
-      // Timers still in the heap refer to it; the last one frees it.
-      if (task->pending_timers == 0) delete task;
+      task->Release();  // timers still in a heap hold it until they fire
+      return;
     }
+    // Parked: nobody runs it now, so it may change workers. A wake already
+    // enqueued here still resumes it here, once; later wakes go there.
+    Worker* home = task->home.exchange(nullptr);
+    if (home != nullptr) task->worker.store(home);
   }
 
   // At shutdown every task is done; only their stale timers remain.
@@ -183,7 +193,7 @@ class Worker {
     while (!timers_.empty()) {
       Task* task = timers_.top().task;
       timers_.pop();
-      if (--task->pending_timers == 0) delete task;
+      task->Release();
     }
   }
 
@@ -215,19 +225,19 @@ Scheduler::~Scheduler() {
   workers_.clear();
 }
 
-void Scheduler::Spawn(std::function<void()> body, int worker) {
+Scheduler::FiberId Scheduler::Spawn(std::function<void()> body, int worker) {
   size_t index = worker >= 0 ? static_cast<size_t>(worker) : next_worker_++;
   Worker* target = workers_[index % workers_.size()].get();
   auto* task = new Task;
   task->body = std::move(body);
-  task->worker = target;
+  task->worker.store(target);
   task->saved_state.assign(options_.hooks.size(), nullptr);
   task->fiber = ctx::fiber(
       std::allocator_arg, ctx::protected_fixedsize_stack(options_.stack_size),
       [task](ctx::fiber&& sink) {
         task->sink = std::move(sink);
         task->body();
-        task->done = true;
+        task->done.store(true);
         return std::move(task->sink);
       });
   {
@@ -235,6 +245,13 @@ void Scheduler::Spawn(std::function<void()> body, int worker) {
     ++live_tasks_;
   }
   target->Enqueue(task);
+  return task;
+}
+
+void Scheduler::Colocate(FiberId fiber, FiberId with) {
+  Worker* target = with->home.load();
+  if (target == nullptr) target = with->worker.load();
+  if (target != fiber->worker.load()) fiber->home.store(target);
 }
 
 void Scheduler::Join() {
@@ -256,7 +273,7 @@ bool Scheduler::OnFiber() { return tls_task != nullptr; }
 
 Waiter::Waiter() : task_(tls_task) {
   if (task_ != nullptr) {
-    ++task_->wait_generation;
+    task_->wait_generation.fetch_add(1);
     task_->wait.store(Task::kWaiting);
   }
 }
@@ -283,7 +300,7 @@ bool Waiter::WaitUntil(Clock::time_point deadline) {
       return false;  // nobody enqueued us: no need to park
     }
   }
-  task_->worker->Park(task_, deadline);
+  Worker::Current()->Park(task_, deadline);
   return task_->wait.load() == Task::kWoken;
 }
 
@@ -296,7 +313,7 @@ void Waiter::Wake() {
   }
   uint8_t expected = Task::kWaiting;
   if (task_->wait.compare_exchange_strong(expected, Task::kWoken)) {
-    task_->worker->Enqueue(task_);
+    task_->worker.load()->Enqueue(task_);
   }
 }
 

@@ -63,9 +63,17 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  // Identifies a spawned fiber until its body returns.
+  using FiberId = Task*;
+
   // Runs `body` on a new fiber on worker `worker` (modulo the worker count;
   // negative: round-robin). Returns at once.
-  void Spawn(std::function<void()> body, int worker = -1);
+  FiberId Spawn(std::function<void()> body, int worker = -1);
+
+  // Moves `fiber` to the worker that runs `with`, the next time it waits, so
+  // that the two exchange wake-ups on one thread. REQUIRES: both fibers'
+  // bodies have not returned.
+  void Colocate(FiberId fiber, FiberId with);
 
   // Blocks until every spawned body has returned.
   void Join();

@@ -62,6 +62,34 @@ void PingPong(int ping_worker, int pong_worker) {
 TEST(SchedulerTest, PingPongOnOneWorker) { PingPong(0, 0); }
 TEST(SchedulerTest, PingPongAcrossWorkers) { PingPong(0, 1); }
 
+TEST(SchedulerTest, ColocatedFibersEndUpOnOneThread) {
+  constexpr int kRounds = 1000;
+  Mailbox to_pong, to_ping;
+  std::thread::id ping_thread, pong_thread;
+  Scheduler scheduler({.workers = 2});
+  auto pong = scheduler.Spawn(
+      [&] {
+        for (int i = 0; i < kRounds; ++i) {
+          ASSERT_TRUE(to_pong.Take(milliseconds(-1)).has_value());
+          to_ping.Put(ExitRequested{i});
+        }
+        pong_thread = std::this_thread::get_id();
+      },
+      1);
+  auto ping = scheduler.Spawn(
+      [&] {
+        for (int i = 0; i < kRounds; ++i) {
+          to_pong.Put(ExitRequested{i});
+          ASSERT_TRUE(to_ping.Take(milliseconds(-1)).has_value());
+        }
+        ping_thread = std::this_thread::get_id();
+      },
+      0);
+  scheduler.Colocate(ping, pong);
+  scheduler.Join();
+  EXPECT_EQ(ping_thread, pong_thread);
+}
+
 TEST(SchedulerTest, TimedTakeOnAFiberTimesOut) {
   Mailbox mailbox;
   bool timed_out = false;
