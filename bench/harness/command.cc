@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@ extern char** environ;
 
 namespace parigot::bench {
 
-Result<double> RunTimed(const std::vector<std::string>& argv) {
+Result<RunCost> RunMeasured(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -32,17 +33,26 @@ Result<double> RunTimed(const std::vector<std::string>& argv) {
     return UnavailableError("cannot start " + argv[0] + ": " + std::strerror(error));
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return UnavailableError("waitpid: " + std::string(std::strerror(errno)));
+  struct rusage usage = {};
+  while (wait4(pid, &status, 0, &usage) < 0) {
+    if (errno != EINTR) return UnavailableError("wait4: " + std::string(std::strerror(errno)));
   }
-  const double ms =
+  RunCost cost;
+  cost.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
           .count();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return ms;
+  cost.max_rss_kb = usage.ru_maxrss;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return cost;
   if (WIFEXITED(status)) {
     return AbortedError(argv[0] + " exited with code " + std::to_string(WEXITSTATUS(status)));
   }
   return AbortedError(argv[0] + " died of signal " + std::to_string(WTERMSIG(status)));
+}
+
+Result<double> RunTimed(const std::vector<std::string>& argv) {
+  Result<RunCost> cost = RunMeasured(argv);
+  if (!cost.ok()) return cost.status();
+  return cost->wall_ms;
 }
 
 }  // namespace parigot::bench

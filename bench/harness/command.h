@@ -13,6 +13,16 @@
 
 namespace parigot::bench {
 
+// What one run of a command cost.
+struct RunCost {
+  double wall_ms = 0;     // spawn to reap
+  long max_rss_kb = 0;    // the child's peak resident memory
+};
+
+// Runs argv (argv[0] is a path) to completion with its output discarded.
+// Errors as RunTimed's.
+Result<RunCost> RunMeasured(const std::vector<std::string>& argv);
+
 // Runs argv (argv[0] is a path) to completion with its output discarded and
 // returns the wall milliseconds from spawn to reap. Errors: Unavailable if it
 // cannot be started, Aborted if it exits non-zero or dies of a signal (the

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace parigot::bench {
 namespace {
@@ -63,6 +64,28 @@ Status WriteJson(const std::string& path, const std::vector<Metric>& metrics) {
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
   std::ofstream out(path, std::ios::trunc);
   out << ToJson(metrics);
+  out.close();
+  if (!out) return UnavailableError("cannot write " + path);
+  return Status();
+}
+
+Status AppendJson(const std::string& path, const std::vector<Metric>& metrics) {
+  std::ifstream in(path);
+  if (!in) return WriteJson(path, metrics);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Our own format: "[\n  {...},\n  {...}\n]\n". Splice the new entries in
+  // before the closing bracket.
+  size_t close = text.rfind(']');
+  size_t last_entry = text.rfind('}', close);
+  if (close == std::string::npos) return DataLossError(path + " is not a JSON array");
+  std::string entries = ToJson(metrics);
+  entries = entries.substr(2, entries.size() - 4);  // without "[\n" and "]\n"
+  std::string merged = last_entry == std::string::npos
+                           ? text.substr(0, close) + entries
+                           : text.substr(0, last_entry + 1) + ",\n" + entries;
+  merged += "]\n";
+  std::ofstream out(path, std::ios::trunc);
+  out << merged;
   out.close();
   if (!out) return UnavailableError("cannot write " + path);
   return Status();

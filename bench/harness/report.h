@@ -42,6 +42,10 @@ std::string ToJson(const std::vector<Metric>& metrics);
 // Unavailable if the file cannot be written.
 Status WriteJson(const std::string& path, const std::vector<Metric>& metrics);
 
+// Adds `metrics` to the array in the file at `path` (written by WriteJson),
+// or writes a new one if there is none.
+Status AppendJson(const std::string& path, const std::vector<Metric>& metrics);
+
 }  // namespace parigot::bench
 
 #endif  // PARIGOT_BENCH_HARNESS_REPORT_H_
