@@ -59,4 +59,22 @@ std::string RunOutcome::ToString() const {
   return "?";
 }
 
+Status CheckCall(std::string_view instance_name, std::string_view export_name,
+                 const Signature* signature, size_t arg_count, bool running) {
+  std::string where(instance_name);
+  std::string name(export_name);
+  if (signature == nullptr) {
+    return NotFoundError(where + ": no exported function \"" + name + "\"");
+  }
+  if (arg_count != signature->params.size()) {
+    return InvalidArgumentError(where + ": " + name + " takes " + signature->ToString() +
+                                ", got " + std::to_string(arg_count) + " arguments");
+  }
+  if (running) {
+    return FailedPreconditionError(where + ": Call(\"" + name +
+                                   "\") re-entered the instance from a host callback");
+  }
+  return Status();
+}
+
 }  // namespace parigot::engine

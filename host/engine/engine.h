@@ -164,6 +164,13 @@ struct RunOutcome {
   std::string ToString() const;
 };
 
+// The checks every engine's Instance::Call makes before running anything:
+// NotFound if `signature` is null (no such function export), InvalidArgument
+// if `arg_count` is not its parameter count, FailedPrecondition if the
+// instance is `running` already (a host callback re-entering it).
+Status CheckCall(std::string_view instance_name, std::string_view export_name,
+                 const Signature* signature, size_t arg_count, bool running);
+
 // A running guest: its memory, tables and globals. Destroying it frees them.
 // Not thread-safe: one thread at a time (see the file comment).
 class Instance {

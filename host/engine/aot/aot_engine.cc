@@ -228,20 +228,10 @@ class AotInstance final : public Instance {
 
   Result<RunOutcome> Call(std::string_view name, std::span<const uint64_t> args) override {
     auto it = funcs.find(name);
-    if (it == funcs.end()) {
-      return NotFoundError(state->name + ": no exported function \"" +
-                           std::string(name) + "\"");
-    }
+    PARIGOT_RETURN_IF_ERROR(CheckCall(state->name, name,
+                                      it == funcs.end() ? nullptr : &it->second.signature,
+                                      args.size(), running));
     const ExportFunc& ef = it->second;
-    if (args.size() != ef.signature.params.size()) {
-      return InvalidArgumentError(state->name + ": " + std::string(name) + " takes " +
-                                  ef.signature.ToString() + ", got " +
-                                  std::to_string(args.size()) + " arguments");
-    }
-    if (running) {
-      return FailedPreconditionError(state->name + ": Call(\"" + std::string(name) +
-                                     "\") re-entered the instance from a host callback");
-    }
     constexpr size_t kInline = 16;
     uint64_t arg_inline[kInline] = {};
     uint64_t res_inline[kInline] = {};

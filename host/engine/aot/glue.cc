@@ -2,6 +2,8 @@
 // parigot_aot_* symbols declared in artifact.h.
 #include "host/engine/aot/glue.h"
 
+#include "host/engine/wabt_types.h"
+
 #include <set>
 
 #include "wabt/binary-reader-ir.h"
@@ -14,40 +16,15 @@
 namespace parigot::engine::aot {
 namespace {
 
-std::optional<ValueType> FromWabt(wabt::Type t) {
-  switch (t) {
-    case wabt::Type::I32: return ValueType::kI32;
-    case wabt::Type::I64: return ValueType::kI64;
-    case wabt::Type::F32: return ValueType::kF32;
-    case wabt::Type::F64: return ValueType::kF64;
-    default: return std::nullopt;
-  }
-}
+using internal::FromWabt;
 
 // Converts a wabt signature; false if a type has no slot encoding.
 bool FromWabt(const wabt::FuncSignature& in, Signature* out) {
-  for (wabt::Type t : in.param_types) {
-    auto v = FromWabt(t);
-    if (!v) return false;
-    out->params.push_back(*v);
-  }
-  for (wabt::Type t : in.result_types) {
-    auto v = FromWabt(t);
-    if (!v) return false;
-    out->results.push_back(*v);
-  }
+  std::optional<Signature> converted =
+      internal::SignatureFromWabt(in.param_types, in.result_types);
+  if (!converted) return false;
+  *out = std::move(*converted);
   return true;
-}
-
-ExternKind FromWabt(wabt::ExternalKind k) {
-  switch (k) {
-    case wabt::ExternalKind::Func: return ExternKind::kFunction;
-    case wabt::ExternalKind::Table: return ExternKind::kTable;
-    case wabt::ExternalKind::Memory: return ExternKind::kMemory;
-    case wabt::ExternalKind::Global: return ExternKind::kGlobal;
-    case wabt::ExternalKind::Tag: return ExternKind::kTag;
-  }
-  return ExternKind::kTag;
 }
 
 const wabt::FuncSignature& SignatureOf(const wabt::Module& module, const wabt::Func& func) {

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "host/engine/interp/interrupt_checks.h"
+#include "host/engine/wabt_types.h"
 #include "wabt/binary-reader.h"
 #include "wabt/error-formatter.h"
 #include "wabt/feature.h"
@@ -44,40 +45,10 @@ namespace {
 
 namespace wi = wabt::interp;
 
-std::optional<ValueType> FromWabt(wabt::Type t) {
-  switch (t) {
-    case wabt::Type::I32: return ValueType::kI32;
-    case wabt::Type::I64: return ValueType::kI64;
-    case wabt::Type::F32: return ValueType::kF32;
-    case wabt::Type::F64: return ValueType::kF64;
-    default: return std::nullopt;
-  }
-}
+using internal::FromWabt;
 
 std::optional<Signature> FromWabt(const wi::FuncType& ft) {
-  Signature sig;
-  for (wabt::Type t : ft.params) {
-    auto v = FromWabt(t);
-    if (!v) return std::nullopt;
-    sig.params.push_back(*v);
-  }
-  for (wabt::Type t : ft.results) {
-    auto v = FromWabt(t);
-    if (!v) return std::nullopt;
-    sig.results.push_back(*v);
-  }
-  return sig;
-}
-
-ExternKind FromWabt(wabt::ExternalKind k) {
-  switch (k) {
-    case wabt::ExternalKind::Func: return ExternKind::kFunction;
-    case wabt::ExternalKind::Table: return ExternKind::kTable;
-    case wabt::ExternalKind::Memory: return ExternKind::kMemory;
-    case wabt::ExternalKind::Global: return ExternKind::kGlobal;
-    case wabt::ExternalKind::Tag: return ExternKind::kTag;
-  }
-  return ExternKind::kTag;
+  return internal::SignatureFromWabt(ft.params, ft.results);
 }
 
 uint64_t ToSlot(const wi::Value& v, ValueType t) {
@@ -224,20 +195,10 @@ class InterpInstance final : public Instance {
 
   Result<RunOutcome> Call(std::string_view name, std::span<const uint64_t> args) override {
     auto it = funcs.find(name);
-    if (it == funcs.end()) {
-      return NotFoundError(state->debug_name + ": no exported function \"" +
-                           std::string(name) + "\"");
-    }
+    PARIGOT_RETURN_IF_ERROR(CheckCall(state->debug_name, name,
+                                      it == funcs.end() ? nullptr : &it->second.signature,
+                                      args.size(), running));
     const ExportFunc& ef = it->second;
-    if (args.size() != ef.signature.params.size()) {
-      return InvalidArgumentError(state->debug_name + ": " + std::string(name) + " takes " +
-                                  ef.signature.ToString() + ", got " +
-                                  std::to_string(args.size()) + " arguments");
-    }
-    if (running) {
-      return FailedPreconditionError(state->debug_name + ": Call(\"" + std::string(name) +
-                                     "\") re-entered the instance from a host callback");
-    }
     wi::Values params(args.size());
     for (size_t i = 0; i < args.size(); ++i) params[i] = FromSlot(args[i], ef.signature.params[i]);
     wi::Values results;

@@ -35,9 +35,12 @@
 
 /* An empty volatile asm after every call keeps clang from turning recursion
  * into a loop (tail-call or accumulator elimination), which would make
- * unbounded wasm recursion spin forever instead of exhausting the stack. */
+ * unbounded wasm recursion spin forever instead of exhausting the stack. It
+ * clobbers nothing: a memory clobber would force every cached load (the
+ * memory base, globals) to be redone after each call (fib: 1.84x native
+ * with it). */
 #undef FUNC_EPILOGUE
-#define FUNC_EPILOGUE __asm__ volatile("" ::: "memory")
+#define FUNC_EPILOGUE __asm__ volatile("")
 
 #undef CALL_INDIRECT
 #define CALL_INDIRECT(table, t, ft, x, ...)                              \
