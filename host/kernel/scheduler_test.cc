@@ -64,7 +64,7 @@ TEST(SchedulerTest, PingPongAcrossWorkers) { PingPong(0, 1); }
 
 TEST(SchedulerTest, ColocatedFibersEndUpOnOneThread) {
   constexpr int kRounds = 1000;
-  Mailbox to_pong, to_ping;
+  Mailbox to_pong, to_ping, go;
   std::thread::id ping_thread, pong_thread;
   Scheduler scheduler({.workers = 2});
   auto pong = scheduler.Spawn(
@@ -78,6 +78,8 @@ TEST(SchedulerTest, ColocatedFibersEndUpOnOneThread) {
       1);
   auto ping = scheduler.Spawn(
       [&] {
+        // Parks until Colocate has been asked, however slow this thread is.
+        ASSERT_TRUE(go.Take(milliseconds(-1)).has_value());
         for (int i = 0; i < kRounds; ++i) {
           to_pong.Put(ExitRequested{i});
           ASSERT_TRUE(to_ping.Take(milliseconds(-1)).has_value());
@@ -86,6 +88,7 @@ TEST(SchedulerTest, ColocatedFibersEndUpOnOneThread) {
       },
       0);
   scheduler.Colocate(ping, pong);
+  go.Put(ExitRequested{0});
   scheduler.Join();
   EXPECT_EQ(ping_thread, pong_thread);
 }

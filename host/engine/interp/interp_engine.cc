@@ -272,6 +272,8 @@ class InterpModule final : public Module {
       imports_.push_back(std::move(info));
     }
     for (const wi::ExportDesc& d : desc_.exports) {
+      // Added by AddInterruptChecks: the engine's, not the guest's.
+      if (d.type.name == internal::kInterruptGlobal) continue;
       ExportInfo info{d.type.name, FromWabt(d.type.type->kind), {}};
       if (auto* ft = wabt::dyn_cast<wi::FuncType>(d.type.type.get())) {
         if (auto sig = FromWabt(*ft)) info.signature = *sig;
