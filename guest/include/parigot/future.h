@@ -182,16 +182,30 @@ class FutureState final : public RefCount {
       fn(*this);
       return;
     }
-    callbacks_.push_back(std::make_unique<CallbackImpl<Fn>>(std::move(fn)));
+    Callback* callback = new CallbackImpl<Fn>(std::move(fn));
+    if (tail_ != nullptr) {
+      tail_->next = callback;
+    } else {
+      head_ = callback;
+    }
+    tail_ = callback;
+  }
+
+  ~FutureState() {
+    while (head_ != nullptr) delete std::exchange(head_, head_->next);
   }
 
  private:
   enum class Phase { kPending, kSucceeded, kFailed };
 
+  // Callbacks form an owned singly linked list in the order they were added:
+  // one allocation per callback and none for a container (this is on every
+  // call's path).
   class Callback {
    public:
     virtual ~Callback() = default;
     virtual void Run(FutureState& state) = 0;
+    Callback* next = nullptr;
   };
   template <typename Fn>
   class CallbackImpl final : public Callback {
@@ -206,13 +220,14 @@ class FutureState final : public RefCount {
   void Dispatch() {
     Ref<FutureState> keep_alive(this);
     dispatching_ = true;
-    // Index loop: callbacks may append to callbacks_ while we run.
-    for (std::size_t i = 0; i < callbacks_.size(); ++i) {
-      std::unique_ptr<Callback> callback = std::move(callbacks_[i]);
+    // Callbacks may append to the list while we run: take them one at a time
+    // from the head until none is left.
+    while (head_ != nullptr) {
+      std::unique_ptr<Callback> callback(head_);
+      head_ = head_->next;
+      if (head_ == nullptr) tail_ = nullptr;
       callback->Run(*this);
     }
-    callbacks_.clear();
-    callbacks_.shrink_to_fit();
     dispatching_ = false;
   }
 
@@ -220,7 +235,8 @@ class FutureState final : public RefCount {
   bool dispatching_ = false;
   std::optional<Value> value_;
   std::optional<E> error_;
-  std::vector<std::unique_ptr<Callback>> callbacks_;
+  Callback* head_ = nullptr;  // owned
+  Callback* tail_ = nullptr;
 };
 
 template <typename X>
