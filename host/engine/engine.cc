@@ -77,4 +77,31 @@ Status CheckCall(std::string_view instance_name, std::string_view export_name,
   return Status();
 }
 
+Result<const HostFunction*> ResolveImport(std::string_view module_name,
+                                          std::span<const HostFunction> hosts,
+                                          std::string_view module, std::string_view name,
+                                          const Signature& want) {
+  std::string where(module_name);
+  std::string what = std::string(module) + "." + std::string(name);
+  const HostFunction* host = nullptr;
+  for (const HostFunction& candidate : hosts) {
+    if (candidate.module == module && candidate.name == name) {
+      host = &candidate;
+      break;
+    }
+  }
+  if (host == nullptr) {
+    return NotFoundError(where + ": missing import " + what + ": " + want.ToString());
+  }
+  if (host->signature != want) {
+    return InvalidArgumentError(where + ": import " + what + " has signature " +
+                                want.ToString() + " but the host provides " +
+                                host->signature.ToString());
+  }
+  if (!host->callback) {
+    return InvalidArgumentError(where + ": import " + what + " has no callback");
+  }
+  return host;
+}
+
 }  // namespace parigot::engine

@@ -171,6 +171,15 @@ struct RunOutcome {
 Status CheckCall(std::string_view instance_name, std::string_view export_name,
                  const Signature* signature, size_t arg_count, bool running);
 
+// Finds the host function a module's import `module`.`name` with signature
+// `want` binds to, as every engine's Instantiate does. Errors, naming
+// `module_name` (the guest): NotFound if `hosts` lacks it, InvalidArgument
+// if its signature differs or it has no callback.
+Result<const HostFunction*> ResolveImport(std::string_view module_name,
+                                          std::span<const HostFunction> hosts,
+                                          std::string_view module, std::string_view name,
+                                          const Signature& want);
+
 // A running guest: its memory, tables and globals. Destroying it frees them.
 // Not thread-safe: one thread at a time (see the file comment).
 class Instance {

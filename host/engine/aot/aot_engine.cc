@@ -345,27 +345,10 @@ class AotModule final : public Module {
     state.name = debug_name_;
     state.user_data_ptr = user_data;
     for (const ImportInfo& want : imports_) {
-      std::string what = want.module + "." + want.name;
-      const HostFunction* host = nullptr;
-      for (const HostFunction& h : hosts) {
-        if (h.module == want.module && h.name == want.name) {
-          host = &h;
-          break;
-        }
-      }
-      if (host == nullptr) {
-        return NotFoundError(debug_name_ + ": missing import " + what + ": " +
-                             want.signature.ToString());
-      }
-      if (host->signature != want.signature) {
-        return InvalidArgumentError(debug_name_ + ": import " + what + " has signature " +
-                                    want.signature.ToString() + " but the host provides " +
-                                    host->signature.ToString());
-      }
-      if (!host->callback) {
-        return InvalidArgumentError(debug_name_ + ": import " + what + " has no callback");
-      }
-      state.hosts.push_back(*host);
+      Result<const HostFunction*> host =
+          ResolveImport(debug_name_, hosts, want.module, want.name, want.signature);
+      if (!host.ok()) return host.status();
+      state.hosts.push_back(**host);
     }
     inst->raw = std::calloc(1, lib_->instance_size == 0 ? 1 : lib_->instance_size);
     if (inst->raw == nullptr) return ResourceExhaustedError(debug_name_ + ": out of memory");

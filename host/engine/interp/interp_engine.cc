@@ -307,26 +307,10 @@ class InterpModule final : public Module {
         return InvalidArgumentError(debug_name_ + ": import " + what +
                                     " uses a value type other than i32/i64/f32/f64");
       }
-      const HostFunction* host = nullptr;
-      for (const HostFunction& h : hosts) {
-        if (h.module == it.module && h.name == it.name) {
-          host = &h;
-          break;
-        }
-      }
-      if (host == nullptr) {
-        return NotFoundError(debug_name_ + ": missing import " + what + ": " +
-                             want->ToString());
-      }
-      if (host->signature != *want) {
-        return InvalidArgumentError(debug_name_ + ": import " + what + " has signature " +
-                                    want->ToString() + " but the host provides " +
-                                    host->signature.ToString());
-      }
-      if (!host->callback) {
-        return InvalidArgumentError(debug_name_ + ": import " + what + " has no callback");
-      }
-      imports.push_back(wi::HostFunc::New(store, *ft, WrapHost(inst->state.get(), *host)).ref());
+      Result<const HostFunction*> host =
+          ResolveImport(debug_name_, hosts, it.module, it.name, *want);
+      if (!host.ok()) return host.status();
+      imports.push_back(wi::HostFunc::New(store, *ft, WrapHost(inst->state.get(), **host)).ref());
     }
 
     wi::Module::Ptr mod = wi::Module::New(store, desc_);
