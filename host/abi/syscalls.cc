@@ -182,9 +182,10 @@ const engine::Signature& SyscallSignature() {
   return kSignature;
 }
 
-// Writes `response` for the guest, or holds it back with DataTooLarge.
+// Writes `response` for the guest, or holds it back (taking it) with
+// DataTooLarge.
 Err Deliver(GuestState& s, GuestMemory& memory, std::string_view import,
-            std::string_view request, std::string response, uint32_t resp_ptr,
+            std::string_view request, std::string& response, uint32_t resp_ptr,
             uint32_t resp_cap, uint32_t resp_len_ptr) {
   if (!memory.WriteU32(resp_len_ptr, static_cast<uint32_t>(response.size()))) {
     return sc::GuestWriteFailed;
@@ -211,7 +212,17 @@ engine::HostFunction MakeSyscall(
   function.module = kParigotModule;
   function.name = import;
   function.signature = SyscallSignature();
-  function.callback = [import = std::string(import), state, handler](
+  // Kept between calls, so that a steady stream of calls reuses the
+  // messages' and the encoding's allocations. One guest's system calls never
+  // overlap (an instance runs on one fiber), so one set per guest and call
+  // is enough.
+  struct Scratch {
+    Request request;
+    Response response;
+    std::string encoded;
+  };
+  auto scratch = std::make_shared<Scratch>();
+  function.callback = [import = std::string(import), state, handler, scratch](
                           engine::CallContext& ctx,
                           std::span<const uint64_t> args,
                           std::span<uint64_t> results) -> HostOutcome {
@@ -233,22 +244,22 @@ engine::HostFunction MakeSyscall(
         s.held_request == *request) {
       std::string held = std::move(s.held_response);
       s.held_response.clear();
-      return answer(Deliver(s, memory, import, *request, std::move(held),
-                            arg(2), arg(3), arg(4)));
+      return answer(Deliver(s, memory, import, *request, held, arg(2), arg(3), arg(4)));
     }
     s.held_response.clear();
 
-    Request parsed;
+    Request& parsed = scratch->request;
     if (!parsed.ParseFromArray(request->data(), static_cast<int>(request->size()))) {
       return answer(sc::UnmarshalFailed);
     }
-    Response response;
+    Response& response = scratch->response;
+    response.Clear();
     Err err = handler(s, parsed, &response);
     if (err != sc::NoError) return answer(err);
-    std::string encoded;
+    std::string& encoded = scratch->encoded;
+    encoded.clear();
     if (!response.SerializeToString(&encoded)) return answer(sc::MarshalFailed);
-    return answer(Deliver(s, memory, import, *request, std::move(encoded),
-                          arg(2), arg(3), arg(4)));
+    return answer(Deliver(s, memory, import, *request, encoded, arg(2), arg(3), arg(4)));
   };
   return function;
 }
