@@ -121,16 +121,18 @@ Result<ServiceHandle> Runtime::Locate(std::string_view package,
   return ServiceHandle(handle);
 }
 
+std::string Runtime::MethodName(const LocatedService& service, size_t method_index) {
+  return service.name + "." +
+         std::string(method_index < service.method_names.size()
+                         ? service.method_names[method_index]
+                         : "?");
+}
+
 RawFuture Runtime::Call(ServiceHandle handle, size_t method_index,
                         std::string param, CallOptions options) {
   const LocatedService& service = *handle.get();
-  std::string method =
-      service.name + "." +
-      std::string(method_index < service.method_names.size()
-                      ? service.method_names[method_index]
-                      : "?");
   auto fail = [&](const std::string& why) {
-    log::warn("call to " + method + " failed: " + why);
+    log::warn("call to " + MethodName(service, method_index) + " failed: " + why);
     return RawFuture::Failed(kDispatchError);
   };
   if (method_index >= service.method_ids.size() ||
@@ -146,7 +148,7 @@ RawFuture Runtime::Call(ServiceHandle handle, size_t method_index,
   if (err != KernelErr::NoError) return fail(KernelErrName(err));
   Promise<std::string, int32_t> promise;
   pending_.emplace(IdFromWire<CallId>(response.call_id),
-                   PendingCall{promise, std::move(method)});
+                   PendingCall{promise, &service, method_index});
   return promise.future();
 }
 
@@ -184,7 +186,7 @@ void Runtime::HandleResolved(const sc::CallResolved& resolved) {
   pending_.erase(it);
   Promise<std::string, int32_t>& promise = call.promise;
   if (resolved.kernel_error != KernelErr::NoError) {
-    log::warn("call to " + call.method +
+    log::warn("call to " + MethodName(*call.service, call.method_index) +
               " failed: " + KernelErrName(resolved.kernel_error));
     promise.Fail(kDispatchError);
   } else if (resolved.result_error != 0) {

@@ -54,8 +54,11 @@ class Runtime {
   std::unordered_map<ServiceId, size_t> export_index_;
   struct PendingCall {
     Promise<std::string, int32_t> promise;
-    std::string method;  // "greeting.v1.Greeting.FetchGreeting", for messages
+    // What was called, for messages (the name is built only for them).
+    const LocatedService* service;
+    size_t method_index;
   };
+  static std::string MethodName(const LocatedService& service, size_t method_index);
   std::unordered_map<CallId, PendingCall> pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
 };
