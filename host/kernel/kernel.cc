@@ -78,6 +78,7 @@ GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin) {
   guest->kind = kind;
   guest->origin = std::move(origin);
   GuestId id = guest->id;
+  if (kind != GuestKind::kService) ++programs_running_;
   guests_.push_back(std::move(guest));
   return id;
 }
@@ -396,7 +397,11 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
     }
   }
   if (guest->kind != GuestKind::kService) {
-    ExitAllLocked(trap ? kExitProgramTrapped : exit_code);
+    // The application ends with its last program; its code is the first
+    // failure among them, or 0.
+    int code = trap ? kExitProgramTrapped : exit_code;
+    if (!programs_failed_code_ && code != 0) programs_failed_code_ = code;
+    if (--programs_running_ == 0) ExitAllLocked(programs_failed_code_.value_or(0));
   } else if (!startup_done_) {
     // Guests waiting for its services will never start.
     ReleaseLaunchedLocked();

@@ -103,8 +103,9 @@ class Kernel {
 
   // The guest's thread finished: it exited with `exit_code`, or trapped
   // (`trap` describes it). Its services die; their pending callers fail
-  // with ServiceDied. When a Main or Test program ends, the application
-  // ends with its code (or kExitProgramTrapped).
+  // with ServiceDied. When the last Main or Test program ends, the
+  // application ends, with the first non-zero code among its programs
+  // (kExitProgramTrapped for one that trapped), or 0.
   void GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
 
   // Asks every guest to exit and fixes the application's exit code (the
@@ -152,6 +153,8 @@ class Kernel {
   std::optional<Clock::time_point> startup_began_;    // guarded by mu_
   bool startup_done_ = false;                         // guarded by mu_
   std::optional<int> exit_code_;                      // guarded by mu_
+  int programs_running_ = 0;                          // guarded by mu_
+  std::optional<int> programs_failed_code_;           // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_
   // When the watchdog will next wake by itself.
   Clock::time_point watchdog_wake_ = Clock::time_point::max();  // guarded by mu_

@@ -279,6 +279,19 @@ TEST_F(KernelTest, MainExitCodeEndsApplication) {
   EXPECT_EQ(std::get<ExitRequested>(event).code, 3);
 }
 
+TEST_F(KernelTest, ApplicationEndsWithItsLastProgramAndFirstFailure) {
+  Kernel kernel(Options());
+  GuestId first = Start(kernel, "first", GuestKind::kTest, {}, {});
+  GuestId second = Start(kernel, "second", GuestKind::kTest, {}, {});
+  GuestId third = Start(kernel, "third", GuestKind::kTest, {}, {});
+  kernel.GuestEnded(first, 0, std::nullopt);
+  EXPECT_FALSE(kernel.exit_code().has_value());
+  kernel.GuestEnded(second, 4, std::nullopt);
+  EXPECT_FALSE(kernel.exit_code().has_value());
+  kernel.GuestEnded(third, 9, std::nullopt);
+  EXPECT_EQ(kernel.WaitForExit(), 4);
+}
+
 TEST_F(KernelTest, ExitAllFromServiceWins) {
   Kernel kernel(Options());
   GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
