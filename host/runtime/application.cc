@@ -1,14 +1,10 @@
 #include "host/runtime/application.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
-#include <memory>
 #include <vector>
 
 #include "host/abi/syscalls.h"
@@ -16,6 +12,7 @@
 #include "host/engine/make_engine.h"
 #include "host/kernel/kernel.h"
 #include "host/kernel/scheduler.h"
+#include "host/runtime/signal_watcher.h"
 
 namespace parigot::runtime {
 namespace {
@@ -77,66 +74,6 @@ class ModuleCache {
   std::map<std::string, std::unique_ptr<engine::Module>> modules_;
 };
 
-// Turns SIGINT/SIGTERM into exit-all(130) while the application runs. Made
-// before any other thread (the kernel's watchdog, engine threads, workers),
-// so that every thread inherits the blocked mask and only the watcher ever
-// takes these signals. A signal that arrives before the kernel exists is
-// kept and delivered when it is attached.
-class SignalWatcher {
- public:
-  SignalWatcher() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    // An ignored signal is discarded before sigwait can take it (shells
-    // start background jobs with SIGINT ignored): give both a handler. It
-    // never runs, since the signals stay blocked.
-    struct sigaction action = {};
-    action.sa_handler = [](int) {};
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-    // Guest threads inherit the mask, so only the watcher takes the signals.
-    pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
-    thread_ = std::thread([this, set] {
-      for (;;) {
-        int signal = 0;
-        sigwait(&set, &signal);
-        if (stop_.load()) return;
-        std::lock_guard lock(mu_);
-        interrupted_ = true;
-        if (kernel_ != nullptr) kernel_->ExitAll(130);
-      }
-    });
-  }
-
-  // Null detaches (before the kernel goes away).
-  void Attach(kernel::Kernel* kernel) {
-    std::lock_guard lock(mu_);
-    kernel_ = kernel;
-    if (interrupted_ && kernel_ != nullptr) kernel_->ExitAll(130);
-  }
-  ~SignalWatcher() {
-    stop_.store(true);
-    // Wakes the sigwait at once; the flag tells it this one is ours.
-    pthread_kill(thread_.native_handle(), SIGTERM);
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  std::mutex mu_;
-  kernel::Kernel* kernel_ = nullptr;  // guarded by mu_
-  bool interrupted_ = false;          // guarded by mu_
-  sigset_t old_mask_;
-  struct sigaction old_int_;
-  struct sigaction old_term_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 // Which fiber runs which guest, for the kernel's colocation hints.
 struct Placement {
   std::mutex mu;
@@ -155,7 +92,7 @@ std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
 Result<ApplicationResult> RunApplication(
     const deploy::DeploymentOptions& deployment,
     const ApplicationOptions& options) {
-  std::optional<SignalWatcher> signals;
+  std::optional<internal::SignalWatcher> signals;
   if (options.handle_signals) signals.emplace();
 
   // Filled before any guest runs; read by the kernel's watchdog to stop a
@@ -232,7 +169,7 @@ Result<ApplicationResult> RunApplication(
   if (signals) signals->Attach(kernel.get());
   // Declared after the kernel, so destroyed before it on every return.
   struct DetachSignals {
-    std::optional<SignalWatcher>& signals;
+    std::optional<internal::SignalWatcher>& signals;
     ~DetachSignals() {
       if (signals) signals->Attach(nullptr);
     }
