@@ -49,6 +49,21 @@ std::string ErrorEnumName(const pb::EnumDescriptor* e, const Options& opts) {
 
 bool IsEmpty(const pb::Descriptor* d) { return d->field_count() == 0; }
 
+// The printer variables of method `index` of `s`: $m$ (name), $i$ (index),
+// $req$ and $resp$ (C++ types; void for an elided empty response), on top
+// of the service's `vars`.
+std::map<std::string, std::string> MethodVars(
+    const std::map<std::string, std::string>& vars,
+    const pb::ServiceDescriptor* s, int index, const Options& opts) {
+  const pb::MethodDescriptor* m = s->method(index);
+  auto mv = vars;
+  mv["m"] = m->name();
+  mv["i"] = std::to_string(index);
+  mv["req"] = QualifiedName(m->input_type(), opts);
+  mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+  return mv;
+}
+
 }  // namespace
 
 bool ResolveService(const pb::ServiceDescriptor* s,
@@ -144,11 +159,7 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
   p.Indent();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = vars;
-    mv["m"] = m->name();
-    mv["i"] = std::to_string(i);
-    mv["req"] = QualifiedName(m->input_type(), opts);
-    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    auto mv = MethodVars(vars, s, i, opts);
     p.Print(mv, "\n");
     if (IsEmpty(m->input_type())) {
       p.Print(mv,
@@ -177,10 +188,7 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
   p.Indent();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = vars;
-    mv["m"] = m->name();
-    mv["req"] = QualifiedName(m->input_type(), opts);
-    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    auto mv = MethodVars(vars, s, i, opts);
     p.Print(mv, IsEmpty(m->input_type())
                     ? "virtual ::parigot::Future<$resp$, $err$> $m$() = 0;\n"
                     : "virtual ::parigot::Future<$resp$, $err$> $m$(const $req$& request) = 0;\n");
@@ -191,11 +199,7 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
   if (s->method_count() > 0) p.Print("    switch (method_index) {\n");
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = vars;
-    mv["m"] = m->name();
-    mv["i"] = std::to_string(i);
-    mv["req"] = QualifiedName(m->input_type(), opts);
-    mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+    auto mv = MethodVars(vars, s, i, opts);
     p.Print(mv, IsEmpty(m->input_type())
                     ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, [this]() { return $m$(); });\n"
                     : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, [this](const $req$& r) { return $m$(r); });\n");
