@@ -63,11 +63,9 @@ IdType Kernel::NewIdLocked() {
   return IdType::NewRandom(a, b);
 }
 
-Kernel::Guest* Kernel::FindGuestLocked(GuestId id) {
-  for (auto& guest : guests_) {
-    if (guest->id == id) return guest.get();
-  }
-  return nullptr;
+Kernel::Guest* Kernel::FindGuestLocked(GuestId id) const {
+  auto it = guests_by_id_.find(id);
+  return it == guests_by_id_.end() ? nullptr : it->second;
 }
 
 GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin) {
@@ -79,24 +77,21 @@ GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin) {
   guest->origin = std::move(origin);
   GuestId id = guest->id;
   if (kind != GuestKind::kService) ++programs_running_;
+  guests_by_id_[id] = guest.get();
   guests_.push_back(std::move(guest));
   return id;
 }
 
 std::string Kernel::GuestName(GuestId id) const {
   std::lock_guard lock(mu_);
-  for (const auto& guest : guests_) {
-    if (guest->id == id) return guest->name;
-  }
-  return id.Short();
+  const Guest* guest = FindGuestLocked(id);
+  return guest != nullptr ? guest->name : id.Short();
 }
 
 bool Kernel::HasEnded(GuestId id) const {
   std::lock_guard lock(mu_);
-  for (const auto& guest : guests_) {
-    if (guest->id == id) return guest->state == Guest::State::kEnded;
-  }
-  return false;
+  const Guest* guest = FindGuestLocked(id);
+  return guest != nullptr && guest->state == Guest::State::kEnded;
 }
 
 Err Kernel::Register(GuestId id, std::string* name) {
@@ -192,9 +187,9 @@ Err Kernel::Launch(GuestId id) {
   return sc::NoError;
 }
 
-// Builds the start-up graph from the registry and lets every guest whose
-// requirements run, run.
-void Kernel::ReleaseLaunchedLocked() {
+// The start-up graph as the registry has it now (see startup.h). A
+// requirement whose exporter has ended counts as unexported.
+std::vector<StartupNode> Kernel::StartupGraphLocked() const {
   std::vector<StartupNode> nodes(guests_.size());
   std::unordered_map<const Guest*, size_t> index;
   for (size_t i = 0; i < guests_.size(); ++i) index[guests_[i].get()] = i;
@@ -204,16 +199,25 @@ void Kernel::ReleaseLaunchedLocked() {
     node.name = guest.name;
     node.launched = guest.state == Guest::State::kLaunched ||
                     guest.state == Guest::State::kRunning;
-    node.running = guest.state == Guest::State::kRunning;
+    // Ended guests wait for nothing: for start-up they count as running.
+    node.running = guest.state == Guest::State::kRunning ||
+                   guest.state == Guest::State::kEnded;
     for (const ServiceName& name : guest.requires_) {
       auto it = services_by_name_.find(name);
       if (it == services_by_name_.end() || !it->second->alive) {
         node.unexported.push_back(name.ToString());
       } else {
         node.depends_on.push_back(index[it->second->exporter]);
+        node.depends_on_service.push_back(name.ToString());
       }
     }
   }
+  return nodes;
+}
+
+// Lets every guest whose requirements run, run.
+void Kernel::ReleaseLaunchedLocked() {
+  std::vector<StartupNode> nodes = StartupGraphLocked();
   for (size_t i : ReleasableGuests(nodes)) {
     Guest& guest = *guests_[i];
     guest.state = Guest::State::kRunning;
@@ -229,24 +233,7 @@ void Kernel::ReleaseLaunchedLocked() {
 }
 
 void Kernel::CheckCyclesLocked() {
-  std::vector<StartupNode> nodes(guests_.size());
-  std::unordered_map<const Guest*, size_t> index;
-  for (size_t i = 0; i < guests_.size(); ++i) index[guests_[i].get()] = i;
-  for (size_t i = 0; i < guests_.size(); ++i) {
-    const Guest& guest = *guests_[i];
-    nodes[i].name = guest.name;
-    nodes[i].launched = guest.state == Guest::State::kLaunched;
-    nodes[i].running = guest.state != Guest::State::kLaunched &&
-                       guest.state != Guest::State::kRegistered &&
-                       guest.state != Guest::State::kCreated;
-    for (const ServiceName& name : guest.requires_) {
-      auto it = services_by_name_.find(name);
-      if (it != services_by_name_.end()) {
-        nodes[i].depends_on.push_back(index[it->second->exporter]);
-        nodes[i].depends_on_service.push_back(name.ToString());
-      }
-    }
-  }
+  std::vector<StartupNode> nodes = StartupGraphLocked();
   for (const auto& cycle : FindDependencyCycles(nodes)) {
     std::string detail =
         "dependency cycle: " + DescribeCycle(nodes, cycle) +

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "host/kernel/mailbox.h"
+#include "host/kernel/startup.h"
 #include "host/kernel/types.h"
 
 namespace parigot::kernel {
@@ -129,9 +130,10 @@ class Kernel {
   struct PendingCall;
   using Clock = std::chrono::steady_clock;
 
-  Guest* FindGuestLocked(GuestId id);
+  Guest* FindGuestLocked(GuestId id) const;
   template <typename IdType>
   IdType NewIdLocked();
+  std::vector<StartupNode> StartupGraphLocked() const;
   void ReleaseLaunchedLocked();
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
@@ -147,6 +149,7 @@ class Kernel {
   std::condition_variable watchdog_cv_;
   std::mt19937_64 random_;                            // guarded by mu_
   std::vector<std::unique_ptr<Guest>> guests_;        // guarded by mu_
+  std::unordered_map<GuestId, Guest*> guests_by_id_;  // guarded by mu_
   std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
   std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_
   std::unordered_map<CallId, PendingCall> calls_;     // guarded by mu_
