@@ -74,11 +74,18 @@ class ModuleCache {
   std::map<std::string, std::unique_ptr<engine::Module>> modules_;
 };
 
-// Which fiber runs which guest, for the kernel's colocation hints.
-struct Placement {
+// Each guest's instance and fiber, for the kernel's callbacks: interrupting
+// a guest past its deadline, and colocating a caller with its callee.
+// Shared with those callbacks, because an abandoned kernel outlives
+// RunApplication.
+struct GuestTable {
+  struct Entry {
+    engine::Instance* instance = nullptr;
+    kernel::Scheduler::FiberId fiber = nullptr;  // null until spawned
+  };
   std::mutex mu;
-  kernel::Scheduler* scheduler = nullptr;  // guarded by mu
-  std::unordered_map<GuestId, kernel::Scheduler::FiberId> fibers;  // guarded by mu
+  kernel::Scheduler* scheduler = nullptr;       // guarded by mu
+  std::unordered_map<GuestId, Entry> entries;  // guarded by mu
 };
 
 std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
@@ -95,28 +102,26 @@ Result<ApplicationResult> RunApplication(
   std::optional<internal::SignalWatcher> signals;
   if (options.handle_signals) signals.emplace();
 
-  // Filled before any guest runs; read by the kernel's watchdog to stop a
-  // guest whose method ran past its deadline. Shared, because an abandoned
-  // kernel outlives this function.
-  auto instances = std::make_shared<std::unordered_map<GuestId, engine::Instance*>>();
+  auto table = std::make_shared<GuestTable>();
   kernel::KernelOptions kernel_options;
   kernel_options.startup_timeout = deployment.timeouts.startup;
   kernel_options.call_timeout = deployment.timeouts.complete;
   kernel_options.log = options.log;
-  kernel_options.interrupt = [instances](GuestId guest) {
-    auto it = instances->find(guest);
-    return it != instances->end() && it->second->Interrupt();
+  kernel_options.interrupt = [table](GuestId guest) {
+    std::lock_guard lock(table->mu);
+    auto it = table->entries.find(guest);
+    return it != table->entries.end() && it->second.instance->Interrupt();
   };
   // A caller runs on its callee's worker: their calls then cost fiber
-  // switches, not cross-thread wake-ups. Filled as fibers are spawned.
-  auto placement = std::make_shared<Placement>();
-  kernel_options.colocate = [placement](GuestId guest, GuestId callee) {
-    std::lock_guard lock(placement->mu);
-    if (placement->scheduler == nullptr) return;
-    auto fiber = placement->fibers.find(guest);
-    auto with = placement->fibers.find(callee);
-    if (fiber != placement->fibers.end() && with != placement->fibers.end()) {
-      placement->scheduler->Colocate(fiber->second, with->second);
+  // switches, not cross-thread wake-ups.
+  kernel_options.colocate = [table](GuestId guest, GuestId callee) {
+    std::lock_guard lock(table->mu);
+    auto fiber = table->entries.find(guest);
+    auto with = table->entries.find(callee);
+    if (table->scheduler != nullptr && fiber != table->entries.end() &&
+        with != table->entries.end() && fiber->second.fiber != nullptr &&
+        with->second.fiber != nullptr) {
+      table->scheduler->Colocate(fiber->second.fiber, with->second.fiber);
     }
   };
   auto kernel = std::make_unique<kernel::Kernel>(kernel_options);
@@ -162,7 +167,10 @@ Result<ApplicationResult> RunApplication(
                         instance.status().message());
     }
     guest->instance = std::move(*instance);
-    (*instances)[guest->id] = guest->instance.get();
+    {
+      std::lock_guard lock(table->mu);
+      table->entries[guest->id].instance = guest->instance.get();
+    }
     guests.push_back(std::move(guest));
   }
 
@@ -184,9 +192,9 @@ Result<ApplicationResult> RunApplication(
   kernel->StartGuests();
   for (auto& guest_ptr : guests) {
     RunningGuest* guest = guest_ptr.get();
-    std::lock_guard lock(placement->mu);
-    placement->scheduler = scheduler.get();
-    placement->fibers[guest->id] = scheduler->Spawn([guest, k = kernel.get()] {
+    std::lock_guard lock(table->mu);
+    table->scheduler = scheduler.get();
+    table->entries[guest->id].fiber = scheduler->Spawn([guest, k = kernel.get()] {
       Result<engine::RunOutcome> outcome = guest->instance->Call("_start", {});
       guest->wasi->Flush();
       if (outcome.ok() && outcome->exited()) {
