@@ -1,5 +1,7 @@
 #include "parigot/deploy/options.h"
 
+#include <algorithm>
+
 #include "diagnostics.h"
 
 namespace parigot::deploy {
@@ -90,6 +92,26 @@ std::vector<const MicroserviceOptions*> MicroservicesFor(
     }
   }
   return out;
+}
+
+std::vector<const MicroserviceOptions*> MicroservicesOnHost(
+    const DeploymentOptions& deployment, RunMode mode, std::string_view host) {
+  std::vector<const MicroserviceOptions*> out;
+  for (const MicroserviceOptions* ms : MicroservicesFor(deployment, mode)) {
+    if (host.empty() ||
+        std::find(ms->hosts.begin(), ms->hosts.end(), host) != ms->hosts.end()) {
+      out.push_back(ms);
+    }
+  }
+  return out;
+}
+
+const HostOptions* FindHost(const DeploymentOptions& deployment,
+                            std::string_view name) {
+  for (const HostOptions& host : deployment.hosts) {
+    if (host.name == name) return &host;
+  }
+  return nullptr;
 }
 
 const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,

@@ -38,6 +38,11 @@ struct ApplicationOptions {
   bool handle_signals = true;
   // Worker threads running the guests' fibers. Default: 0, one per core.
   int workers = 0;
+  // In a networked deployment (one with hosts), the host to run: only the
+  // microservices placed on it run here, and calls to services on other
+  // hosts go over gRPC. REQUIRES: names a host of the deployment when it has
+  // hosts; empty when it has none. Default: empty.
+  std::string host;
 };
 
 struct ApplicationResult {

@@ -93,6 +93,14 @@ struct MicroserviceOptions {
   MicroserviceKind kind = MicroserviceKind::kServer;
   // Engine. Default: nullopt — the runner chooses (aot unless told otherwise).
   std::optional<EngineKind> engine;
+  // Host: the names of the [config.<deployment>.host.<name>] tables this
+  // microservice runs on (a string or an array of strings in the file).
+  // Several hosts make replicas: callers on other hosts spread their calls
+  // across them. REQUIRES: empty when the deployment declares no hosts (one
+  // process); otherwise non-empty, each naming a declared host, no host
+  // twice, and exactly one for a Main or Test program (ValidateDeployment).
+  // Default: empty.
+  std::vector<std::string> hosts;
 
   // Where the table was declared (its name in the table header or dotted key).
   SourceLocation location;
@@ -110,6 +118,48 @@ struct TimeoutOptions {
   // Complete: the default deadline for a call to be answered (DESIGN.md §2).
   // REQUIRES: > 0. Default: 50 ms.
   std::chrono::milliseconds complete{50};
+};
+
+// One [config.<deployment>.host.<name>] table: a process of a networked
+// deployment (docs/descriptor.md, "Network mode").
+struct HostOptions {
+  // The table's name. Unique within a deployment.
+  std::string name;
+  // "config.net.host.front", to name keys in messages.
+  std::string key_path;
+  // Listen: the "HOST:PORT" the host's gRPC server binds, e.g.
+  // "127.0.0.1:7401" or "0.0.0.0:7401" or "[::1]:7401". REQUIRES: a port in
+  // 1..65535, no two hosts with the same Listen (ValidateDeployment).
+  std::string listen;
+  // Address: the "HOST:PORT" other hosts dial to reach it. Default: empty,
+  // meaning Listen (see DialAddress()).
+  std::string address;
+
+  SourceLocation location;
+  KeyLocations key_locations;
+};
+
+// The address peers dial to reach `host`: Address, or else Listen.
+inline const std::string& DialAddress(const HostOptions& host) {
+  return host.address.empty() ? host.listen : host.address;
+}
+
+// One [config.<deployment>.external.<name>] table: a gRPC service outside
+// the application that guests may require and call like any other.
+struct ExternalServiceOptions {
+  // The table's name. Unique within a deployment.
+  std::string name;
+  // "config.dev.external.weather".
+  std::string key_path;
+  // Service: the protobuf service's full name, "weather.v1.Weather".
+  // REQUIRES: a package and a service name separated by the last dot, and
+  // not the name of another external (ValidateDeployment).
+  std::string service;
+  // Address: "HOST:PORT" of the gRPC server (REQUIRES: non-empty, a port).
+  std::string address;
+
+  SourceLocation location;
+  KeyLocations key_locations;
 };
 
 // One [config.<name>] table: a deployment.
@@ -135,6 +185,12 @@ struct DeploymentOptions {
   // The microservices in declaration order (the order of their tables in the
   // file). REQUIRES: non-empty (ValidateDeployment).
   std::vector<MicroserviceOptions> microservices;
+
+  // The hosts in declaration order. Empty: the deployment runs as one
+  // process (no placement). Default: empty.
+  std::vector<HostOptions> hosts;
+  // The outside gRPC services, in declaration order. Default: empty.
+  std::vector<ExternalServiceOptions> externals;
 
   // Non-fatal findings, each one line, "app.toml:4:1: config.dev.
   // ParigotLibPath: ignored ..." — the caller should log them.
@@ -169,6 +225,15 @@ enum class RunMode {
 // while it lives and its `microservices` vector is not modified.
 std::vector<const MicroserviceOptions*> MicroservicesFor(
     const DeploymentOptions& deployment, RunMode mode);
+
+// The microservices of `MicroservicesFor(deployment, mode)` placed on the
+// host named `host` (all of them when `host` is empty), in declaration order.
+std::vector<const MicroserviceOptions*> MicroservicesOnHost(
+    const DeploymentOptions& deployment, RunMode mode, std::string_view host);
+
+// The host named `name`, or nullptr. Same lifetime rule as above.
+const HostOptions* FindHost(const DeploymentOptions& deployment,
+                            std::string_view name);
 
 // The microservice named `name`, or nullptr. Same lifetime rule as above.
 const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
