@@ -327,6 +327,14 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
 
 Err Kernel::ReadOne(GuestId id, std::chrono::milliseconds timeout,
                     Event* event) {
+  std::vector<Event> events;
+  Err err = ReadEvents(id, timeout, /*max_events=*/1, /*max_bytes=*/SIZE_MAX, &events);
+  if (err == sc::NoError) *event = std::move(events.front());
+  return err;
+}
+
+Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max_events,
+                       size_t max_bytes, std::vector<Event>* events) {
   Guest* guest;
   {
     std::lock_guard lock(mu_);
@@ -335,13 +343,14 @@ Err Kernel::ReadOne(GuestId id, std::chrono::milliseconds timeout,
     guest->running_call.reset();
   }
   // Guests are never removed, so the mailbox outlives this wait.
-  std::optional<Event> next = guest->mailbox.Take(timeout);
-  if (!next) return sc::ReadOneTimeout;
-  if (auto* call = std::get_if<IncomingCall>(&*next)) {
+  if (guest->mailbox.TakeBatch(timeout, max_events, max_bytes, events) == 0) {
+    return sc::ReadOneTimeout;
+  }
+  // A batch ends with the one call it may hold.
+  if (auto* call = std::get_if<IncomingCall>(&events->back()); call != nullptr) {
     std::lock_guard lock(mu_);
     guest->running_call = call->call;
   }
-  *event = std::move(*next);
   return sc::NoError;
 }
 

@@ -91,6 +91,13 @@ class Kernel {
   // Blocks up to `timeout` (negative: forever). ReadOneTimeout when nothing
   // arrived.
   Err ReadOne(GuestId guest, std::chrono::milliseconds timeout, Event* event);
+  // ReadOne for several events: waits like ReadOne for the first, then takes
+  // those already queued, without waiting, and appends them to `*events`.
+  // Stops at `max_events`, after an incoming call (the guest takes one call
+  // at a time: the method it then runs is the one a deadline can kill), or
+  // once the events' payloads reach `max_bytes`.
+  Err ReadEvents(GuestId guest, std::chrono::milliseconds timeout, size_t max_events,
+                 size_t max_bytes, std::vector<Event>* events);
   // Records a guest's wish to exit; with `all`, the whole application exits
   // with `code`. The caller then unwinds the guest and calls GuestEnded.
   void Exit(GuestId guest, int32_t code, bool all);

@@ -337,5 +337,67 @@ TEST_F(KernelTest, UnknownIdsAreRejected) {
             sc::CallerUnavailable);
 }
 
+TEST_F(KernelTest, ReadEventsTakesWhatIsQueuedUpToOneCall) {
+  Kernel kernel(Options());
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId calls[3];
+  for (CallId& call : calls) {
+    ASSERT_EQ(kernel.Dispatch(main, service, method, "p", milliseconds(0), &call),
+              sc::NoError);
+  }
+  // Three calls queued: one batch holds only the first.
+  std::vector<Event> events;
+  ASSERT_EQ(kernel.ReadEvents(greet, milliseconds(1000), 10, 1 << 20, &events),
+            sc::NoError);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<IncomingCall>(events[0]).call, calls[0]);
+
+  for (CallId& call : calls) {
+    ASSERT_EQ(kernel.ReturnValue(greet, call, "0123456789", 0), sc::NoError);
+  }
+  // Answers are taken together, up to the count...
+  events.clear();
+  ASSERT_EQ(kernel.ReadEvents(main, milliseconds(1000), 2, 1 << 20, &events), sc::NoError);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<CallResolved>(events[0]).call, calls[0]);
+  EXPECT_EQ(std::get<CallResolved>(events[1]).call, calls[1]);
+  // ...and up to the payload budget, always at least one.
+  events.clear();
+  ASSERT_EQ(kernel.ReadEvents(main, milliseconds(1000), 10, 1, &events), sc::NoError);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<CallResolved>(events[0]).call, calls[2]);
+  // Nothing left: a timeout, and nothing appended.
+  EXPECT_EQ(kernel.ReadEvents(main, milliseconds(0), 10, 1 << 20, &events),
+            sc::ReadOneTimeout);
+  EXPECT_EQ(events.size(), 1u);
+}
+
+TEST_F(KernelTest, ReadEventsStopsAfterACall) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(30));
+  std::atomic<int> interrupts{0};
+  options.interrupt = [&](GuestId) {
+    ++interrupts;
+    return true;
+  };
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "Spin");
+  // main calls greet twice; greet takes a batch: the first call only, which
+  // it then "runs" past its deadline. That kills it once.
+  CallId first, second;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &first),
+            sc::NoError);
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &second),
+            sc::NoError);
+  std::vector<Event> events;
+  ASSERT_EQ(kernel.ReadEvents(greet, milliseconds(1000), 10, 1 << 20, &events),
+            sc::NoError);
+  ASSERT_EQ(events.size(), 1u);
+  for (int i = 0; i < 2; ++i) {
+    Event event = Read(kernel, main);
+    EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  }
+  EXPECT_EQ(interrupts.load(), 1);
+}
+
 }  // namespace
 }  // namespace parigot::kernel

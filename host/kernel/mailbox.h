@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "host/kernel/scheduler.h"
 #include "host/kernel/types.h"
@@ -31,11 +32,24 @@ class Mailbox {
   // Returns nullopt on timeout or when the mailbox is closed and empty.
   std::optional<Event> Take(std::chrono::milliseconds timeout);
 
+  // Take for a batch, under one lock: waits like Take for the first event,
+  // then also takes those queued behind it, without waiting, appending them
+  // all to `*events` (oldest first). Stops at `max_events` events (at least
+  // one is taken), after an IncomingCall, or once the events' payloads
+  // (param, result, detail) reach `max_bytes`. Returns how many it took
+  // (0: timeout or closed).
+  size_t TakeBatch(std::chrono::milliseconds timeout, size_t max_events,
+                   size_t max_bytes, std::vector<Event>* events);
+
   // Drops the queued events and makes every later Put a no-op; wakes a
   // blocked Take.
   void Close();
 
  private:
+  // With `lock` held on mu_: waits until an event is queued (true) or the
+  // timeout passes or the mailbox is closed (false).
+  bool WaitLocked(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout);
+
   std::mutex mu_;
   std::deque<Event> events_;    // guarded by mu_
   bool closed_ = false;         // guarded by mu_
