@@ -24,6 +24,8 @@ int run() { return internal::Runtime::Get().Run(); }
 
 namespace {
 [[noreturn]] void Exit(int code, bool all) {
+  // Calls made and answers given before exit still leave.
+  internal::Runtime::Get().Flush();
   syscall::v1::ExitResponse response;
   internal::SysExit({.code = code, .all = all}, &response);
   // The host unwinds the guest inside the exit call; reaching here means

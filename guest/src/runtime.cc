@@ -128,79 +128,89 @@ std::string Runtime::MethodName(const LocatedService& service, size_t method_ind
                          : "?");
 }
 
-RawFuture Runtime::Call(ServiceHandle handle, size_t method_index,
-                        std::string param, CallOptions options) {
+void Runtime::Call(ServiceHandle handle, size_t method_index, std::string_view param,
+                   CallOptions options, std::unique_ptr<CallReceiver> receiver) {
   const LocatedService& service = *handle.get();
-  auto fail = [&](const std::string& why) {
-    log::warn("call to " + MethodName(service, method_index) + " failed: " + why);
-    return RawFuture::Failed(kDispatchError);
-  };
   if (method_index >= service.method_ids.size() ||
       service.method_ids[method_index].IsZero()) {
-    return fail("the service does not implement this method");
+    log::warn("call to " + MethodName(service, method_index) +
+              " failed: the service does not implement this method");
+    return receiver->Fail(kDispatchError);
   }
-  sc::DispatchResponse response;
-  KernelErr err = SysDispatch({.service_id = IdToWire(service.id),
-                               .method_id = IdToWire(service.method_ids[method_index]),
-                               .param = std::move(param),
-                               .timeout_ms = options.timeout_ms},
-                              &response);
-  if (err != KernelErr::NoError) return fail(KernelErrName(err));
-  Promise<std::string, int32_t> promise;
-  pending_.emplace(IdFromWire<CallId>(response.call_id),
-                   PendingCall{promise, &service, method_index});
-  return promise.future();
+  exchange::AppendOp(request_,
+                     exchange::DispatchOp{
+                         .service = exchange::WireId::Of(service.id),
+                         .method = exchange::WireId::Of(service.method_ids[method_index]),
+                         .timeout_ms = options.timeout_ms,
+                         .param = param});
+  queued_.push_back({PendingCall{std::move(receiver), &service, method_index}, CallId::Zero()});
 }
 
-void Runtime::HandleIncoming(const sc::IncomingCall& call) {
-  CallId call_id = IdFromWire<CallId>(call.call_id);
-  auto reply = [call_id](std::string result, int32_t error) {
-    sc::ReturnValueResponse response;
-    KernelErr err = SysReturnValue(
-        {.call_id = IdToWire(call_id), .result = std::move(result),
-         .result_error = error},
-        &response);
-    // The caller may have gone (deadline, exit): nothing more to do.
-    if (err != KernelErr::NoError && err != KernelErr::CallerUnavailable) {
-      log::warn("return_value for " + call_id.Short() + ": " + KernelErrName(err));
+void Runtime::QueueReturn(CallId call, std::string_view result, int32_t error) {
+  exchange::AppendOp(request_, exchange::ReturnOp{.call = exchange::WireId::Of(call),
+                                                  .result_error = error,
+                                                  .result = result});
+  queued_.push_back({std::nullopt, call});
+}
+
+void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
+  auto err = static_cast<KernelErr>(result.error);
+  if (op.dispatch) {
+    PendingCall& call = *op.dispatch;
+    if (err == KernelErr::NoError) {
+      pending_.emplace(result.call.As<CallId>().value_or(CallId::Zero()), std::move(call));
+      return;
     }
-  };
-  auto found = export_index_.find(IdFromWire<ServiceId>(call.service_id));
-  if (found == export_index_.end()) return reply({}, kDispatchError);
+    log::warn("call to " + MethodName(*call.service, call.method_index) +
+              " failed: " + KernelErrName(err));
+    call.receiver->Fail(kDispatchError);
+    return;
+  }
+  // The caller may have gone (deadline, exit): nothing more to do.
+  if (err != KernelErr::NoError && err != KernelErr::CallerUnavailable) {
+    log::warn("return_value for " + op.answered.Short() + ": " + KernelErrName(err));
+  }
+}
+
+void Runtime::HandleIncoming(const exchange::CallEvent& call) {
+  CallId call_id = call.call.As<CallId>().value_or(CallId::Zero());
+  auto found = export_index_.find(call.service.As<ServiceId>().value_or(ServiceId::Zero()));
+  if (found == export_index_.end()) return QueueReturn(call_id, {}, kDispatchError);
   Exported& exported = exports_[found->second];
-  MethodId method = IdFromWire<MethodId>(call.method_id);
+  MethodId method = call.method.As<MethodId>().value_or(MethodId::Zero());
   size_t index = 0;
   while (index < exported.method_ids.size() && exported.method_ids[index] != method) {
     ++index;
   }
-  if (index == exported.method_ids.size()) return reply({}, kDispatchError);
+  if (index == exported.method_ids.size()) return QueueReturn(call_id, {}, kDispatchError);
   exported.service->Dispatch(index, call.param)
-      .then([reply](const std::string& result) { reply(result, 0); })
-      .or_else([reply](int32_t error) { reply({}, error); });
+      .then([this, call_id](const std::string& result) { QueueReturn(call_id, result, 0); })
+      .or_else([this, call_id](int32_t error) { QueueReturn(call_id, {}, error); });
 }
 
-void Runtime::HandleResolved(const sc::CallResolved& resolved) {
-  auto it = pending_.find(IdFromWire<CallId>(resolved.call_id));
+void Runtime::HandleResolved(const exchange::ResolvedEvent& resolved) {
+  auto it = pending_.find(resolved.call.As<CallId>().value_or(CallId::Zero()));
   if (it == pending_.end()) return;  // not ours: nothing waits for it
   PendingCall call = std::move(it->second);
   pending_.erase(it);
-  Promise<std::string, int32_t>& promise = call.promise;
-  if (resolved.kernel_error != KernelErr::NoError) {
+  auto kernel_error = static_cast<KernelErr>(resolved.kernel_error);
+  if (kernel_error != KernelErr::NoError) {
     log::warn("call to " + MethodName(*call.service, call.method_index) +
-              " failed: " + KernelErrName(resolved.kernel_error));
-    promise.Fail(kDispatchError);
+              " failed: " + KernelErrName(kernel_error));
+    call.receiver->Fail(kDispatchError);
   } else if (resolved.result_error != 0) {
-    promise.Fail(resolved.result_error);
+    call.receiver->Fail(resolved.result_error);
   } else {
-    promise.Complete(resolved.result);
+    call.receiver->Receive(resolved.result);
   }
 }
 
-void Runtime::HandleLaunch(const sc::LaunchCompleted& launch) {
+void Runtime::HandleLaunch(const exchange::LaunchEvent& launch) {
   if (!launch_promise_ || launch_promise_->is_completed()) return;
-  if (launch.error != KernelErr::NoError) {
-    log::error("launch failed: " + launch.detail);
-    launch_promise_->Fail(launch.error);
+  auto error = static_cast<KernelErr>(launch.error);
+  if (error != KernelErr::NoError) {
+    log::error("launch failed: " + std::string(launch.detail));
+    launch_promise_->Fail(error);
     return;
   }
   launch_promise_->Complete();
@@ -214,29 +224,74 @@ void Runtime::HandleLaunch(const sc::LaunchCompleted& launch) {
   }
 }
 
+KernelErr Runtime::Exchange(uint32_t max_events, std::string_view* response) {
+  exchange::FinishRequest(request_, {.timeout_ms = -1,
+                                     .max_events = max_events,
+                                     .op_count = static_cast<uint32_t>(queued_.size())});
+  KernelErr err = SysExchange(request_, &response_buffer_, response);
+  // Whatever the answer, the ops have gone (or never will): start the next
+  // request.
+  exchange::BeginRequest(request_);
+  return err;
+}
+
+bool Runtime::Receive(std::string_view response) {
+  exchange::Reader reader(response);
+  exchange::ResponseHeader header;
+  if (!reader.ReadResponseHeader(&header) || header.op_count != sent_.size()) return false;
+  for (QueuedOp& op : sent_) {
+    exchange::OpResult result;
+    if (!reader.ReadResult(&result)) return false;
+    HandleResult(op, result);
+  }
+  sent_.clear();
+  exchange::Event event;
+  for (uint32_t i = 0; i < header.event_count; ++i) {
+    if (!reader.ReadEvent(&event)) return false;
+    if (auto* call = std::get_if<exchange::CallEvent>(&event)) {
+      HandleIncoming(*call);
+    } else if (auto* resolved = std::get_if<exchange::ResolvedEvent>(&event)) {
+      HandleResolved(*resolved);
+    } else if (auto* launch = std::get_if<exchange::LaunchEvent>(&event)) {
+      HandleLaunch(*launch);
+    } else if (auto* exit = std::get_if<exchange::ExitEvent>(&event)) {
+      parigot::exit(exit->code);
+    }
+  }
+  return reader.AtEnd();
+}
+
+void Runtime::Flush() {
+  if (queued_.empty()) return;
+  std::string_view response;
+  (void)Exchange(/*max_events=*/0, &response);
+  queued_.clear();
+}
+
 int Runtime::Run() {
   if (!launched_) {
     log::error("run() called before launch()");
     return 1;
   }
+  // Enough for a whole window of pipelined answers; the host also stops at
+  // the response buffer's size.
+  constexpr uint32_t kMaxEvents = 1024;
   for (;;) {
     bool waiting_for_launch = launch_promise_ && !launch_promise_->is_completed();
-    if (!waiting_for_launch && pending_.empty() && exports_.empty()) return 0;
-    sc::ReadOneResponse event;
-    KernelErr err = SysReadOne({.timeout_ms = -1}, &event);
+    if (!waiting_for_launch && pending_.empty() && exports_.empty() && queued_.empty()) {
+      return 0;
+    }
+    std::string_view response;
+    KernelErr err = Exchange(kMaxEvents, &response);
+    sent_.swap(queued_);
+    queued_.clear();
     if (err != KernelErr::NoError) {
-      log::error("read_one: " + KernelErrName(err));
+      log::error("exchange: " + KernelErrName(err));
       return 1;
     }
-    using Event = sc::ReadOneResponse;
-    if (auto* call = std::get_if<Event::kCall>(&event.event)) {
-      HandleIncoming(**call);
-    } else if (auto* resolved = std::get_if<Event::kResolved>(&event.event)) {
-      HandleResolved(**resolved);
-    } else if (auto* launch = std::get_if<Event::kLaunch>(&event.event)) {
-      HandleLaunch(**launch);
-    } else if (auto* exit = std::get_if<Event::kExit>(&event.event)) {
-      parigot::exit((*exit)->code);
+    if (!Receive(response)) {
+      log::error("exchange: the host's response is malformed");
+      return 1;
     }
   }
 }

@@ -1,5 +1,11 @@
 // The guest's event loop state: pending calls, exported services, launch.
 // One per guest (a guest is one single-threaded program).
+//
+// Calls and answers are not sent one system call at a time: Call() and the
+// answer to an incoming call queue an op, and the loop sends every queued op
+// in the exchange that also waits for the next events (parigot/exchange.h).
+// So an op leaves when the callback that made it returns to the loop (or at
+// exit()), and one call costs one exchange on each side.
 #ifndef PARIGOT_GUEST_SRC_RUNTIME_H_
 #define PARIGOT_GUEST_SRC_RUNTIME_H_
 
@@ -10,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parigot/exchange.h"
 #include "parigot/id.h"
 #include "parigot/program.h"
 #include "parigot/service.h"
@@ -34,44 +41,67 @@ class Runtime {
   Result<ServiceHandle> Locate(std::string_view package,
                                std::string_view service,
                                std::span<const std::string_view> methods);
-  RawFuture Call(ServiceHandle service, size_t method_index, std::string param,
-                 CallOptions options);
+  // Queues the call; see the file comment and StartCall.
+  void Call(ServiceHandle service, size_t method_index, std::string_view param,
+            CallOptions options, std::unique_ptr<CallReceiver> receiver);
   int Run();
+  // Sends the queued ops now, waiting for no event and ignoring their
+  // results: the guest is about to exit. Only exit() calls it.
+  void Flush();
 
  private:
   struct Exported {
     Service* service;
     std::vector<MethodId> method_ids;  // index = method index
   };
+  struct PendingCall {
+    std::unique_ptr<CallReceiver> receiver;
+    // What was called, for messages (the name is built only for them).
+    const LocatedService* service;
+    size_t method_index;
+  };
+  // A queued op, in op order: a dispatch waiting for its call id, or the
+  // answer to `answered`.
+  struct QueuedOp {
+    std::optional<PendingCall> dispatch;
+    CallId answered;
+  };
 
-  void HandleIncoming(const syscall::v1::IncomingCall& call);
-  void HandleResolved(const syscall::v1::CallResolved& resolved);
-  void HandleLaunch(const syscall::v1::LaunchCompleted& launch);
+  static std::string MethodName(const LocatedService& service, size_t method_index);
+  void QueueReturn(CallId call, std::string_view result, int32_t error);
+  // Sends the queued ops and waits for up to `max_events` events; on success
+  // `*response` views the response (valid until the next exchange). The
+  // caller takes the ops from queued_.
+  KernelErr Exchange(uint32_t max_events, std::string_view* response);
+  // Handles an exchange's response: the queued ops' results, then the events.
+  // False if it is malformed.
+  bool Receive(std::string_view response);
+  void HandleResult(QueuedOp& op, const exchange::OpResult& result);
+  void HandleIncoming(const exchange::CallEvent& call);
+  void HandleResolved(const exchange::ResolvedEvent& resolved);
+  void HandleLaunch(const exchange::LaunchEvent& launch);
 
   bool launched_ = false;
   std::optional<Promise<void, KernelErr>> launch_promise_;
   std::vector<Exported> exports_;
   std::unordered_map<ServiceId, size_t> export_index_;
-  struct PendingCall {
-    Promise<std::string, int32_t> promise;
-    // What was called, for messages (the name is built only for them).
-    const LocatedService* service;
-    size_t method_index;
-  };
-  static std::string MethodName(const LocatedService& service, size_t method_index);
   std::unordered_map<CallId, PendingCall> pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
+
+  // The next exchange request: its header's room, then the queued ops.
+  std::string request_ = std::string(exchange::kRequestHeaderSize, '\0');
+  std::vector<QueuedOp> queued_;
+  // The ops of the exchange being received (kept for its capacity).
+  std::vector<QueuedOp> sent_;
+  // The exchange's response buffer; the events' bytes point into it.
+  std::vector<char> response_buffer_;
 };
 
-// Id conversions between the generated wire type and typed ids.
+// A typed id from the generated wire type.
 template <typename IdType>
 IdType IdFromWire(const parigot::wire::Box<protosupport::v1::IdRaw>& raw) {
   if (!raw.has_value()) return IdType::Zero();
   return IdType::FromRaw(raw->high, raw->low).value_or(IdType::Zero());
-}
-template <typename IdType>
-protosupport::v1::IdRaw IdToWire(const IdType& id) {
-  return protosupport::v1::IdRaw{.high = id.high(), .low = id.low()};
 }
 
 }  // namespace parigot::internal

@@ -19,9 +19,24 @@ ServiceHandle LocateOrDie(std::string_view package, std::string_view service,
   return *handle;
 }
 
-RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string param,
+void StartCall(ServiceHandle service, size_t method_index, std::string_view param,
+               CallOptions options, std::unique_ptr<CallReceiver> receiver) {
+  Runtime::Get().Call(service, method_index, param, options, std::move(receiver));
+}
+
+RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view param,
                   CallOptions options) {
-  return Runtime::Get().Call(service, method_index, std::move(param), options);
+  class Receiver final : public CallReceiver {
+   public:
+    void Receive(std::string_view bytes) override { promise.Complete(std::string(bytes)); }
+    void Fail(int32_t error) override { promise.Fail(error); }
+
+    Promise<std::string, int32_t> promise;
+  };
+  auto receiver = std::make_unique<Receiver>();
+  RawFuture future = receiver->promise.future();
+  StartCall(service, method_index, param, options, std::move(receiver));
+  return future;
 }
 
 }  // namespace parigot::internal

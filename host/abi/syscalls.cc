@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "host/abi/exchange.h"
 #include "host/abi/guest_memory.h"
 #include "parigot/syscall/v1/syscall.pb.h"
 
@@ -103,56 +104,6 @@ Err HandleLocate(GuestState& s, const sc::LocateRequest& req,
   return sc::NoError;
 }
 
-Err HandleDispatch(GuestState& s, const sc::DispatchRequest& req,
-                   sc::DispatchResponse* resp) {
-  auto service = IdFromProto<ServiceId>(req.service_id());
-  auto method = IdFromProto<MethodId>(req.method_id());
-  if (!service || !method) return sc::BadId;
-  CallId call;
-  Err err = s.kernel->Dispatch(s.guest, *service, *method, req.param(),
-                               std::chrono::milliseconds(req.timeout_ms()),
-                               &call);
-  if (err != sc::NoError) return err;
-  IdToProto(call, resp->mutable_call_id());
-  return sc::NoError;
-}
-
-Err HandleReturnValue(GuestState& s, const sc::ReturnValueRequest& req,
-                      sc::ReturnValueResponse*) {
-  auto call = IdFromProto<CallId>(req.call_id());
-  if (!call) return sc::BadId;
-  return s.kernel->ReturnValue(s.guest, *call, req.result(),
-                               req.result_error());
-}
-
-Err HandleReadOne(GuestState& s, const sc::ReadOneRequest& req,
-                  sc::ReadOneResponse* resp) {
-  kernel::Event event;
-  Err err = s.kernel->ReadOne(
-      s.guest, std::chrono::milliseconds(req.timeout_ms()), &event);
-  if (err != sc::NoError) return err;
-  if (auto* call = std::get_if<kernel::IncomingCall>(&event)) {
-    sc::IncomingCall* out = resp->mutable_call();
-    IdToProto(call->call, out->mutable_call_id());
-    IdToProto(call->service, out->mutable_service_id());
-    IdToProto(call->method, out->mutable_method_id());
-    out->set_param(std::move(call->param));
-  } else if (auto* resolved = std::get_if<kernel::CallResolved>(&event)) {
-    sc::CallResolved* out = resp->mutable_resolved();
-    IdToProto(resolved->call, out->mutable_call_id());
-    out->set_result(std::move(resolved->result));
-    out->set_result_error(resolved->result_error);
-    out->set_kernel_error(resolved->kernel_error);
-  } else if (auto* launch = std::get_if<kernel::LaunchCompleted>(&event)) {
-    sc::LaunchCompleted* out = resp->mutable_launch();
-    out->set_error(launch->error);
-    out->set_detail(launch->detail);
-  } else if (auto* exit = std::get_if<kernel::ExitRequested>(&event)) {
-    resp->mutable_exit()->set_code(exit->code);
-  }
-  return sc::NoError;
-}
-
 Err HandleExit(GuestState& s, const sc::ExitRequest& req, sc::ExitResponse*) {
   s.kernel->Exit(s.guest, req.code(), req.all());
   s.exit_code = req.code();
@@ -204,28 +155,24 @@ Err Deliver(GuestState& s, GuestMemory& memory, std::string_view import,
   return sc::NoError;
 }
 
-template <typename Request, typename Response>
-engine::HostFunction MakeSyscall(
-    std::string_view import, std::shared_ptr<GuestState> state,
-    Err (*handler)(GuestState&, const Request&, Response*)) {
+// One import: the calling convention, once for every system call. `handle`
+// is `Err(std::string_view request, uint32_t resp_cap, std::string* response)`:
+// it runs the call and fills the response, which is then written to the
+// guest (or held back with DataTooLarge).
+template <typename Handle>
+engine::HostFunction MakeImport(std::string_view import,
+                                std::shared_ptr<GuestState> state, Handle handle) {
   engine::HostFunction function;
   function.module = kParigotModule;
   function.name = import;
   function.signature = SyscallSignature();
-  // Kept between calls, so that a steady stream of calls reuses the
-  // messages' and the encoding's allocations. One guest's system calls never
-  // overlap (an instance runs on one fiber), so one set per guest and call
-  // is enough.
-  struct Scratch {
-    Request request;
-    Response response;
-    std::string encoded;
-  };
-  auto scratch = std::make_shared<Scratch>();
-  function.callback = [import = std::string(import), state, handler, scratch](
-                          engine::CallContext& ctx,
-                          std::span<const uint64_t> args,
-                          std::span<uint64_t> results) -> HostOutcome {
+  // Kept between calls for its capacity. One guest's system calls never
+  // overlap (an instance runs on one fiber), so one per guest and import is
+  // enough.
+  auto encoded = std::make_shared<std::string>();
+  function.callback = [import = std::string(import), state, handle = std::move(handle),
+                       encoded](engine::CallContext& ctx, std::span<const uint64_t> args,
+                                std::span<uint64_t> results) -> HostOutcome {
     GuestState& s = *state;
     GuestMemory memory(ctx.Memory());
     auto arg = [&](int i) { return static_cast<uint32_t>(args[i]); };
@@ -248,20 +195,53 @@ engine::HostFunction MakeSyscall(
     }
     s.held_response.clear();
 
-    Request& parsed = scratch->request;
-    if (!parsed.ParseFromArray(request->data(), static_cast<int>(request->size()))) {
-      return answer(sc::UnmarshalFailed);
-    }
-    Response& response = scratch->response;
-    response.Clear();
-    Err err = handler(s, parsed, &response);
+    Err err = handle(*request, arg(3), encoded.get());
     if (err != sc::NoError) return answer(err);
-    std::string& encoded = scratch->encoded;
-    encoded.clear();
-    if (!response.SerializeToString(&encoded)) return answer(sc::MarshalFailed);
-    return answer(Deliver(s, memory, import, *request, encoded, arg(2), arg(3), arg(4)));
+    return answer(Deliver(s, memory, import, *request, *encoded, arg(2), arg(3), arg(4)));
   };
   return function;
+}
+
+// A system call whose request and response are the protobuf messages
+// syscall.v1.<Message>Request and <Message>Response.
+template <typename Request, typename Response>
+engine::HostFunction MakeSyscall(
+    std::string_view import, std::shared_ptr<GuestState> state,
+    Err (*handler)(GuestState&, const Request&, Response*)) {
+  // Kept between calls, so that a steady stream of calls reuses the
+  // messages' allocations.
+  struct Scratch {
+    Request request;
+    Response response;
+  };
+  auto scratch = std::make_shared<Scratch>();
+  GuestState* s = state.get();
+  return MakeImport(import, std::move(state),
+                    [s, handler, scratch](std::string_view request, uint32_t,
+                                          std::string* encoded) -> Err {
+                      Request& parsed = scratch->request;
+                      if (!parsed.ParseFromArray(request.data(),
+                                                 static_cast<int>(request.size()))) {
+                        return sc::UnmarshalFailed;
+                      }
+                      Response& response = scratch->response;
+                      response.Clear();
+                      Err err = handler(*s, parsed, &response);
+                      if (err != sc::NoError) return err;
+                      encoded->clear();
+                      if (!response.SerializeToString(encoded)) return sc::MarshalFailed;
+                      return sc::NoError;
+                    });
+}
+
+// exchange: its own byte layout (parigot/exchange.h), run by an Exchanger.
+engine::HostFunction MakeExchange(std::shared_ptr<GuestState> state) {
+  auto exchanger = std::make_shared<Exchanger>(*state->kernel, state->guest);
+  return MakeImport(exchange::kImportName, std::move(state),
+                    [exchanger](std::string_view request, uint32_t resp_cap,
+                                std::string* response) {
+                      return exchanger->Run(request, resp_cap, response);
+                    });
 }
 
 }  // namespace
@@ -277,6 +257,7 @@ std::vector<engine::HostFunction> MakeSyscallImports(kernel::Kernel& kernel,
       #import_name, state, &Handle##Message));
 #include "parigot/syscalls.def"
 #undef PARIGOT_SYSCALL
+  imports.push_back(MakeExchange(state));
   return imports;
 }
 

@@ -1,18 +1,19 @@
 // The "parigot" import module: the system calls a guest makes to the kernel.
 //
 // Calling convention (docs/abi.md has the full contract). Every system call
-// listed in common/include/parigot/syscalls.def is one import
+// listed in common/include/parigot/syscalls.def, and `exchange`
+// (parigot/exchange.h, exchange.h here), is one import
 //
 //   parigot.<name>(req_ptr, req_len, resp_ptr, resp_cap, resp_len_ptr) -> err
 //
 // all i32. The request is a protobuf syscall.v1.<Message>Request in guest
-// memory; the host writes the syscall.v1.<Message>Response at resp_ptr and its
-// length at resp_len_ptr (u32, little-endian), and returns a
-// syscall.v1.KernelErr. Failures of the call itself come back as the error
-// code and never harm the host:
+// memory (exchange: its own layout); the host writes the
+// syscall.v1.<Message>Response at resp_ptr and its length at resp_len_ptr
+// (u32, little-endian), and returns a syscall.v1.KernelErr. Failures of the
+// call itself come back as the error code and never harm the host:
 //   * a pointer or length outside guest memory: GuestReadFailed (request) or
 //     GuestWriteFailed (response or length);
-//   * request bytes that are not a valid request message: UnmarshalFailed;
+//   * request bytes that are not a valid request: UnmarshalFailed;
 //   * a response larger than resp_cap: DataTooLarge, with the needed size at
 //     resp_len_ptr. The call has had its effect; the host keeps the response,
 //     and the identical request retried (with a large enough buffer) returns

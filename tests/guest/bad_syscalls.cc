@@ -1,10 +1,12 @@
-// Calls every parigot system call with pointers outside linear memory and
-// with bytes that are not a request message, and checks that each answers
-// the right error code (the host must be unharmed). Logs a summary and exits
-// 0 when every check passed, 1 otherwise.
+// Calls every parigot system call (the list in syscalls.def, and exchange)
+// with pointers outside linear memory and with bytes that are not a request,
+// and checks that each answers the right error code (the host must be
+// unharmed). Logs a summary and exits 0 when every check passed, 1
+// otherwise.
 #include <cstdint>
 #include <string>
 
+#include "parigot/exchange.h"
 #include "parigot/parigot.h"
 
 extern "C" {
@@ -13,6 +15,8 @@ extern "C" {
       raw_##name(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 #include "parigot/syscalls.def"
 #undef PARIGOT_SYSCALL
+__attribute__((import_module("parigot"), import_name("exchange"))) int32_t raw_exchange(
+    uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 }
 
 namespace {
@@ -57,10 +61,43 @@ void Check(const char* name, Raw call) {
 
 }  // namespace
 
+// Checks specific to exchange, whose request has its own layout.
+void CheckExchange() {
+  auto ptr = [](const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); };
+  static char response[256];
+  static uint32_t length;
+  auto call = [&](const std::string& request, uint32_t resp_len_ptr) {
+    return raw_exchange(ptr(request.data()), static_cast<uint32_t>(request.size()),
+                        ptr(response), sizeof response, resp_len_ptr);
+  };
+  namespace ex = parigot::exchange;
+  std::string request;
+  ex::BeginRequest(request);
+  ex::FinishRequest(request, {.timeout_ms = 0, .max_events = 0, .op_count = 0});
+  Expect("exchange", "an empty request", call(request, ptr(&length)), 0);
+  Expect("exchange", "response length pointer out of range", call(request, kFar),
+         kGuestWriteFailed);
+
+  std::string other_version = request;
+  other_version[0] = 9;
+  Expect("exchange", "another layout version", call(other_version, ptr(&length)),
+         kUnmarshalFailed);
+
+  // A dispatch whose param claims more bytes than the request holds.
+  std::string overlong = request;
+  ex::AppendOp(overlong, ex::DispatchOp{.param = "abc"});
+  ex::FinishRequest(overlong, {.op_count = 1});
+  overlong[ex::kRequestHeaderSize + 40] = 100;
+  Expect("exchange", "a length past the end", call(overlong, ptr(&length)),
+         kUnmarshalFailed);
+}
+
 int main() {
 #define PARIGOT_SYSCALL(import_name, Message) Check(#import_name, &raw_##import_name);
 #include "parigot/syscalls.def"
 #undef PARIGOT_SYSCALL
+  Check("exchange", &raw_exchange);
+  CheckExchange();
 
   // A well-formed request (an empty log line) whose response length pointer
   // is out of range: the write back must fail cleanly.

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,10 +90,25 @@ Result<ServiceHandle> Locate(std::string_view package, std::string_view service,
 ServiceHandle LocateOrDie(std::string_view package, std::string_view service,
                           std::span<const std::string_view> methods);
 
-// Starts a call. Errors of the call itself (deadline passed, callee died or
-// unknown) are values 1 (DispatchError) of the service's error enum, and are
-// logged with their cause.
-RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string param,
+// Where the outcome of one call goes: Receive gets the encoded response (a
+// view valid only during the call), Fail an error enum value (1,
+// DispatchError, when the call itself failed: deadline passed, callee died
+// or unknown; the cause is logged). Exactly one of them is called, once.
+class CallReceiver {
+ public:
+  virtual ~CallReceiver() = default;
+  virtual void Receive(std::string_view response) = 0;
+  virtual void Fail(int32_t error) = 0;
+};
+
+// Starts a call with the encoded request `param` (copied: it need not
+// outlive the call). The call leaves when the guest's callback returns to
+// its event loop (or at exit()); its outcome goes to `receiver`.
+void StartCall(ServiceHandle service, size_t method_index, std::string_view param,
+               CallOptions options, std::unique_ptr<CallReceiver> receiver);
+
+// StartCall with the outcome as a future of the encoded response.
+RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view param,
                   CallOptions options);
 
 // The generated error enums start NoError, DispatchError, UnmarshalFailed,
@@ -101,25 +117,33 @@ inline constexpr int32_t kDispatchError = 1;
 inline constexpr int32_t kUnmarshalFailed = 2;
 inline constexpr int32_t kMarshalFailed = 3;
 
+// StartCall with the outcome decoded into a Response (void: nothing to
+// decode) or an E.
 template <typename Response, typename E>
 Future<Response, E> Call(ServiceHandle service, size_t method_index,
-                         std::string param, CallOptions options) {
-  Promise<Response, E> promise;
-  CallRaw(service, method_index, std::move(param), options)
-      .then([promise](const std::string& bytes) mutable {
-        if constexpr (std::is_void_v<Response>) {
-          promise.Complete();
-        } else {
-          Response response;
-          if (!response.ParseFromString(bytes)) {
-            promise.Fail(static_cast<E>(kUnmarshalFailed));
-            return;
-          }
-          promise.Complete(std::move(response));
+                         std::string_view param, CallOptions options) {
+  class Receiver final : public CallReceiver {
+   public:
+    void Receive(std::string_view bytes) override {
+      if constexpr (std::is_void_v<Response>) {
+        promise.Complete();
+      } else {
+        Response response;
+        if (!response.ParseFromString(bytes)) {
+          promise.Fail(static_cast<E>(kUnmarshalFailed));
+          return;
         }
-      })
-      .or_else([promise](int32_t error) mutable { promise.Fail(static_cast<E>(error)); });
-  return promise.future();
+        promise.Complete(std::move(response));
+      }
+    }
+    void Fail(int32_t error) override { promise.Fail(static_cast<E>(error)); }
+
+    Promise<Response, E> promise;
+  };
+  auto receiver = std::make_unique<Receiver>();
+  Future<Response, E> future = receiver->promise.future();
+  StartCall(service, method_index, param, options, std::move(receiver));
+  return future;
 }
 
 // Runs a server method on an encoded request and encodes its outcome.
