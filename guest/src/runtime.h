@@ -18,6 +18,7 @@
 
 #include "parigot/exchange.h"
 #include "parigot/id.h"
+#include "parigot/pool.h"
 #include "parigot/program.h"
 #include "parigot/service.h"
 #include "parigot/syscall/v1/syscall.parigot.h"
@@ -85,7 +86,9 @@ class Runtime {
   std::optional<Promise<void, KernelErr>> launch_promise_;
   std::vector<Exported> exports_;
   std::unordered_map<ServiceId, size_t> export_index_;
-  std::unordered_map<CallId, PendingCall> pending_;
+  std::unordered_map<CallId, PendingCall, std::hash<CallId>, std::equal_to<CallId>,
+                     PoolAllocator<std::pair<const CallId, PendingCall>>>
+      pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
 
   // The next exchange request: its header's room, then the queued ops.

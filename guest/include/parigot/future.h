@@ -11,7 +11,7 @@
 //       .or_else([](GreetErr e) { exit(1); });
 //
 // Handles. Future and Promise are cheap handles (one pointer) to a shared
-// state with a non-atomic intrusive reference count. Copies refer to the
+// state with a non-atomic intrusive reference count, in pooled memory. Copies refer to the
 // same state; the state lives while any handle, or any callback that a
 // pending future holds, refers to it. A moved-from handle may only be
 // assigned to or destroyed. Dropping every Future handle cancels nothing:
@@ -69,6 +69,8 @@
 #include <utility>
 #include <vector>
 
+#include "parigot/pool.h"
+
 namespace parigot {
 
 template <typename T, typename E>
@@ -99,8 +101,9 @@ struct Unit {};
 template <typename T>
 using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
-// Base of intrusively counted objects; Ref<X> is the only owner.
-class RefCount {
+// Base of intrusively counted objects; Ref<X> is the only owner. They live
+// in pooled memory (pool.h): a call makes and drops several.
+class RefCount : public Pooled {
  public:
   RefCount(const RefCount&) = delete;
   RefCount& operator=(const RefCount&) = delete;
@@ -201,7 +204,7 @@ class FutureState final : public RefCount {
   // Callbacks form an owned singly linked list in the order they were added:
   // one allocation per callback and none for a container (this is on every
   // call's path).
-  class Callback {
+  class Callback : public Pooled {
    public:
     virtual ~Callback() = default;
     virtual void Run(FutureState& state) = 0;

@@ -18,6 +18,7 @@
 
 #include "parigot/future.h"
 #include "parigot/log.h"
+#include "parigot/pool.h"
 #include "parigot/program.h"
 #include "parigot/status.h"
 
@@ -94,7 +95,7 @@ ServiceHandle LocateOrDie(std::string_view package, std::string_view service,
 // view valid only during the call), Fail an error enum value (1,
 // DispatchError, when the call itself failed: deadline passed, callee died
 // or unknown; the cause is logged). Exactly one of them is called, once.
-class CallReceiver {
+class CallReceiver : public Pooled {
  public:
   virtual ~CallReceiver() = default;
   virtual void Receive(std::string_view response) = 0;
