@@ -164,12 +164,12 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
     if (IsEmpty(m->input_type())) {
       p.Print(mv,
               "::parigot::Future<$resp$, $err$> $m$(::parigot::CallOptions options = {}) const {\n"
-              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, std::string(), options);\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, options);\n"
               "}\n");
     } else {
       p.Print(mv,
               "::parigot::Future<$resp$, $err$> $m$(const $req$& request, ::parigot::CallOptions options = {}) const {\n"
-              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, request.SerializeAsString(), options);\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, request, options);\n"
               "}\n");
     }
   }
@@ -195,17 +195,18 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
   }
   p.Outdent();
   p.Print("\n private:\n"
-          "  ::parigot::internal::RawFuture Dispatch(size_t method_index, std::string_view param) final {\n");
+          "  void Dispatch(size_t method_index, std::string_view param,\n"
+          "                ::parigot::internal::Responder responder) final {\n");
   if (s->method_count() > 0) p.Print("    switch (method_index) {\n");
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
     auto mv = MethodVars(vars, s, i, opts);
     p.Print(mv, IsEmpty(m->input_type())
-                    ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, [this]() { return $m$(); });\n"
-                    : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, [this](const $req$& r) { return $m$(r); });\n");
+                    ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, responder, [this]() { return $m$(); });\n"
+                    : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, responder, [this](const $req$& r) { return $m$(r); });\n");
   }
   if (s->method_count() > 0) p.Print("    }\n");
-  p.Print("    return ::parigot::internal::UnknownMethod(method_index);\n"
+  p.Print("    return ::parigot::internal::UnknownMethod(method_index, responder);\n"
           "  }\n"
           "};\n\n");
 }

@@ -128,29 +128,35 @@ std::string Runtime::MethodName(const LocatedService& service, size_t method_ind
                          : "?");
 }
 
-void Runtime::Call(ServiceHandle handle, size_t method_index, std::string_view param,
-                   CallOptions options, std::unique_ptr<CallReceiver> receiver) {
+char* Runtime::Call(ServiceHandle handle, size_t method_index, size_t param_size,
+                    CallOptions options, std::unique_ptr<CallReceiver> receiver) {
   const LocatedService& service = *handle.get();
   if (method_index >= service.method_ids.size() ||
       service.method_ids[method_index].IsZero()) {
     log::warn("call to " + MethodName(service, method_index) +
               " failed: the service does not implement this method");
-    return receiver->Fail(kDispatchError);
+    receiver->Fail(kDispatchError);
+    return nullptr;
   }
-  exchange::AppendOp(request_,
-                     exchange::DispatchOp{
-                         .service = exchange::WireId::Of(service.id),
-                         .method = exchange::WireId::Of(service.method_ids[method_index]),
-                         .timeout_ms = options.timeout_ms,
-                         .param = param});
+  char* param = exchange::AppendOpWithRoom(
+      request_,
+      exchange::DispatchOp{.service = exchange::WireId::Of(service.id),
+                           .method = exchange::WireId::Of(service.method_ids[method_index]),
+                           .timeout_ms = options.timeout_ms,
+                           .param = {}},  // written in place by the caller
+      param_size);
   queued_.push_back({PendingCall{std::move(receiver), &service, method_index}, CallId::Zero()});
+  return param;
 }
 
-void Runtime::QueueReturn(CallId call, std::string_view result, int32_t error) {
-  exchange::AppendOp(request_, exchange::ReturnOp{.call = exchange::WireId::Of(call),
-                                                  .result_error = error,
-                                                  .result = result});
+char* Runtime::QueueReturn(CallId call, int32_t result_error, size_t result_size) {
   queued_.push_back({std::nullopt, call});
+  return exchange::AppendOpWithRoom(
+      request_,
+      exchange::ReturnOp{.call = exchange::WireId::Of(call),
+                         .result_error = result_error,
+                         .result = {}},  // written in place by the caller
+      result_size);
 }
 
 void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
@@ -173,19 +179,17 @@ void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
 }
 
 void Runtime::HandleIncoming(const exchange::CallEvent& call) {
-  CallId call_id = call.call.As<CallId>().value_or(CallId::Zero());
+  Responder responder(call.call.As<CallId>().value_or(CallId::Zero()));
   auto found = export_index_.find(call.service.As<ServiceId>().value_or(ServiceId::Zero()));
-  if (found == export_index_.end()) return QueueReturn(call_id, {}, kDispatchError);
+  if (found == export_index_.end()) return responder.Fail(kDispatchError);
   Exported& exported = exports_[found->second];
   MethodId method = call.method.As<MethodId>().value_or(MethodId::Zero());
   size_t index = 0;
   while (index < exported.method_ids.size() && exported.method_ids[index] != method) {
     ++index;
   }
-  if (index == exported.method_ids.size()) return QueueReturn(call_id, {}, kDispatchError);
-  exported.service->Dispatch(index, call.param)
-      .then([this, call_id](const std::string& result) { QueueReturn(call_id, result, 0); })
-      .or_else([this, call_id](int32_t error) { QueueReturn(call_id, {}, error); });
+  if (index == exported.method_ids.size()) return responder.Fail(kDispatchError);
+  exported.service->Dispatch(index, call.param, responder);
 }
 
 void Runtime::HandleResolved(const exchange::ResolvedEvent& resolved) {

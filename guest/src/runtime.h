@@ -42,9 +42,11 @@ class Runtime {
   Result<ServiceHandle> Locate(std::string_view package,
                                std::string_view service,
                                std::span<const std::string_view> methods);
-  // Queues the call; see the file comment and StartCall.
-  void Call(ServiceHandle service, size_t method_index, std::string_view param,
-            CallOptions options, std::unique_ptr<CallReceiver> receiver);
+  // Queue a call or an answer; see the file comment, StartCall and
+  // QueueReturn (service.h).
+  char* Call(ServiceHandle service, size_t method_index, size_t param_size,
+             CallOptions options, std::unique_ptr<CallReceiver> receiver);
+  char* QueueReturn(CallId call, int32_t result_error, size_t result_size);
   int Run();
   // Sends the queued ops now, waiting for no event and ignoring their
   // results: the guest is about to exit. Only exit() calls it.
@@ -69,7 +71,6 @@ class Runtime {
   };
 
   static std::string MethodName(const LocatedService& service, size_t method_index);
-  void QueueReturn(CallId call, std::string_view result, int32_t error);
   // Sends the queued ops and waits for up to `max_events` events; on success
   // `*response` views the response (valid until the next exchange). The
   // caller takes the ops from queued_.

@@ -1,5 +1,7 @@
 #include "parigot/service.h"
 
+#include <cstring>
+
 #include "guest/src/runtime.h"
 
 namespace parigot::internal {
@@ -19,9 +21,9 @@ ServiceHandle LocateOrDie(std::string_view package, std::string_view service,
   return *handle;
 }
 
-void StartCall(ServiceHandle service, size_t method_index, std::string_view param,
-               CallOptions options, std::unique_ptr<CallReceiver> receiver) {
-  Runtime::Get().Call(service, method_index, param, options, std::move(receiver));
+char* StartCall(ServiceHandle service, size_t method_index, size_t param_size,
+                CallOptions options, std::unique_ptr<CallReceiver> receiver) {
+  return Runtime::Get().Call(service, method_index, param_size, options, std::move(receiver));
 }
 
 RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view param,
@@ -35,8 +37,13 @@ RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view p
   };
   auto receiver = std::make_unique<Receiver>();
   RawFuture future = receiver->promise.future();
-  StartCall(service, method_index, param, options, std::move(receiver));
+  char* at = StartCall(service, method_index, param.size(), options, std::move(receiver));
+  if (at != nullptr && !param.empty()) std::memcpy(at, param.data(), param.size());
   return future;
+}
+
+char* QueueReturn(CallId call, int32_t result_error, size_t result_size) {
+  return Runtime::Get().QueueReturn(call, result_error, result_size);
 }
 
 }  // namespace parigot::internal

@@ -17,10 +17,10 @@ class Named : public parigot::Service {
       : parigot::Service("scale.v1", name, kMethods) {}
 
  private:
-  parigot::internal::RawFuture Dispatch(size_t method_index,
-                                        std::string_view param) override {
-    if (method_index != 0) return parigot::internal::UnknownMethod(method_index);
-    return parigot::internal::RawFuture::Ready(std::string(param));
+  void Dispatch(size_t method_index, std::string_view param,
+                parigot::internal::Responder responder) override {
+    if (method_index != 0) return parigot::internal::UnknownMethod(method_index, responder);
+    responder.ReplyBytes(param);
   }
 };
 

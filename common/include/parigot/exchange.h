@@ -188,20 +188,46 @@ inline void FinishRequest(std::string& request, const RequestHeader& header) {
   internal::SetU32(request.data() + 8, header.max_events);
   internal::SetU32(request.data() + 12, header.op_count);
 }
-inline void AppendOp(std::string& out, const DispatchOp& op) {
-  internal::Fixed()
-      .U32(static_cast<uint32_t>(OpKind::kDispatch))
+
+namespace internal {
+// An op's fixed part, without its bytes' length.
+inline Fixed FixedPart(const DispatchOp& op) {
+  Fixed fixed;
+  fixed.U32(static_cast<uint32_t>(OpKind::kDispatch))
       .Id(op.service)
       .Id(op.method)
-      .U32(op.timeout_ms)
-      .AppendTo(out, op.param);
+      .U32(op.timeout_ms);
+  return fixed;
+}
+inline Fixed FixedPart(const ReturnOp& op) {
+  Fixed fixed;
+  fixed.U32(static_cast<uint32_t>(OpKind::kReturn)).Id(op.call).I32(op.result_error);
+  return fixed;
+}
+inline char* AppendRoom(std::string& out, Fixed fixed, size_t size) {
+  fixed.U32(static_cast<uint32_t>(size)).AppendTo(out);
+  size_t at = out.size();
+  out.resize(at + size);
+  return out.data() + at;
+}
+}  // namespace internal
+
+// Appends `op` with its bytes (a dispatch's param, a return's result).
+inline void AppendOp(std::string& out, const DispatchOp& op) {
+  internal::FixedPart(op).AppendTo(out, op.param);
 }
 inline void AppendOp(std::string& out, const ReturnOp& op) {
-  internal::Fixed()
-      .U32(static_cast<uint32_t>(OpKind::kReturn))
-      .Id(op.call)
-      .I32(op.result_error)
-      .AppendTo(out, op.result);
+  internal::FixedPart(op).AppendTo(out, op.result);
+}
+
+// Appends `op` with room for `size` bytes in place of its bytes (which are
+// ignored), and returns where that room starts: the caller writes the bytes
+// there, before `out` changes again.
+inline char* AppendOpWithRoom(std::string& out, const DispatchOp& op, size_t size) {
+  return internal::AppendRoom(out, internal::FixedPart(op), size);
+}
+inline char* AppendOpWithRoom(std::string& out, const ReturnOp& op, size_t size) {
+  return internal::AppendRoom(out, internal::FixedPart(op), size);
 }
 
 // The same for a response: results, then events.

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,10 +18,12 @@
 #include <utility>
 
 #include "parigot/future.h"
+#include "parigot/id.h"
 #include "parigot/log.h"
 #include "parigot/pool.h"
 #include "parigot/program.h"
 #include "parigot/status.h"
+#include "parigot/wire/coding.h"
 
 namespace parigot {
 
@@ -37,6 +40,37 @@ namespace internal {
 using RawFuture = Future<std::string, int32_t>;
 class Runtime;
 struct LocatedService;
+
+// Queues the answer to `call` (result_error 0: success) and returns where to
+// write its `result_size`-byte encoded result: the caller writes it there at
+// once, before its next call into the SDK.
+char* QueueReturn(CallId call, int32_t result_error, size_t result_size);
+
+// How the outcome of one incoming call gets back to its caller: exactly one
+// of Reply, ReplyBytes or Fail, once, now or later (the answer leaves with
+// the guest's next exchange). Cheap to copy; copies answer the same call.
+class Responder {
+ public:
+  explicit Responder(CallId call) : call_(call) {}
+
+  // Encodes `response` straight into the outgoing answer.
+  template <typename Message>
+  void Reply(const Message& response) const {
+    size_t size = response.ByteSizeLong();
+    wire::Writer writer(QueueReturn(call_, 0, size));
+    response.SerializeWithCachedSizes(writer);
+  }
+  // An already encoded response (empty for a response with no fields).
+  void ReplyBytes(std::string_view response) const {
+    char* at = QueueReturn(call_, 0, response.size());
+    if (!response.empty()) std::memcpy(at, response.data(), response.size());
+  }
+  // The service's error enum value (not 0).
+  void Fail(int32_t error) const { QueueReturn(call_, error, 0); }
+
+ private:
+  CallId call_;
+};
 }  // namespace internal
 
 // Base class of every generated server (XxxServer). Implement the generated
@@ -62,9 +96,9 @@ class Service {
  private:
   friend class internal::Runtime;
   // Decodes `param`, runs the method with index `method_index` (order of the
-  // rpcs in the .proto), and returns its encoded result.
-  virtual internal::RawFuture Dispatch(size_t method_index,
-                                       std::string_view param) = 0;
+  // rpcs in the .proto), and answers through `responder`.
+  virtual void Dispatch(size_t method_index, std::string_view param,
+                        internal::Responder responder) = 0;
 
   std::string_view package_;
   std::string_view service_;
@@ -102,13 +136,17 @@ class CallReceiver : public Pooled {
   virtual void Fail(int32_t error) = 0;
 };
 
-// Starts a call with the encoded request `param` (copied: it need not
-// outlive the call). The call leaves when the guest's callback returns to
-// its event loop (or at exit()); its outcome goes to `receiver`.
-void StartCall(ServiceHandle service, size_t method_index, std::string_view param,
-               CallOptions options, std::unique_ptr<CallReceiver> receiver);
+// Starts a call whose encoded request is `param_size` bytes long, and
+// returns where to write them: the caller writes them there at once, before
+// its next call into the SDK. Null if the call failed at once (an unbound
+// method: the receiver has been told). The call leaves when the guest's
+// callback returns to its event loop (or at exit()); its outcome goes to
+// `receiver`.
+char* StartCall(ServiceHandle service, size_t method_index, size_t param_size,
+                CallOptions options, std::unique_ptr<CallReceiver> receiver);
 
-// StartCall with the outcome as a future of the encoded response.
+// StartCall with the encoded request `param`, and the outcome as a future of
+// the encoded response.
 RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view param,
                   CallOptions options);
 
@@ -118,67 +156,84 @@ inline constexpr int32_t kDispatchError = 1;
 inline constexpr int32_t kUnmarshalFailed = 2;
 inline constexpr int32_t kMarshalFailed = 3;
 
-// StartCall with the outcome decoded into a Response (void: nothing to
-// decode) or an E.
+// Receives a call's outcome into a Future<Response, E>, decoding the
+// response (nothing to decode when Response is void).
 template <typename Response, typename E>
-Future<Response, E> Call(ServiceHandle service, size_t method_index,
-                         std::string_view param, CallOptions options) {
-  class Receiver final : public CallReceiver {
-   public:
-    void Receive(std::string_view bytes) override {
-      if constexpr (std::is_void_v<Response>) {
-        promise.Complete();
-      } else {
-        Response response;
-        if (!response.ParseFromString(bytes)) {
-          promise.Fail(static_cast<E>(kUnmarshalFailed));
-          return;
-        }
-        promise.Complete(std::move(response));
+class TypedReceiver final : public CallReceiver {
+ public:
+  void Receive(std::string_view bytes) override {
+    if constexpr (std::is_void_v<Response>) {
+      promise_.Complete();
+    } else {
+      Response response;
+      if (!response.ParseFromString(bytes)) {
+        promise_.Fail(static_cast<E>(kUnmarshalFailed));
+        return;
       }
+      promise_.Complete(std::move(response));
     }
-    void Fail(int32_t error) override { promise.Fail(static_cast<E>(error)); }
+  }
+  void Fail(int32_t error) override { promise_.Fail(static_cast<E>(error)); }
+  Future<Response, E> future() const { return promise_.future(); }
 
-    Promise<Response, E> promise;
-  };
-  auto receiver = std::make_unique<Receiver>();
-  Future<Response, E> future = receiver->promise.future();
-  StartCall(service, method_index, param, options, std::move(receiver));
+ private:
+  Promise<Response, E> promise_;
+};
+
+// A call of a generated client: `request` is encoded straight into the
+// outgoing call.
+template <typename Response, typename E, typename Request>
+Future<Response, E> Call(ServiceHandle service, size_t method_index,
+                         const Request& request, CallOptions options) {
+  auto receiver = std::make_unique<TypedReceiver<Response, E>>();
+  Future<Response, E> future = receiver->future();
+  size_t size = request.ByteSizeLong();
+  if (char* at = StartCall(service, method_index, size, options, std::move(receiver))) {
+    wire::Writer writer(at);
+    request.SerializeWithCachedSizes(writer);
+  }
+  return future;
+}
+// The same for a method whose request message has no fields.
+template <typename Response, typename E>
+Future<Response, E> Call(ServiceHandle service, size_t method_index, CallOptions options) {
+  auto receiver = std::make_unique<TypedReceiver<Response, E>>();
+  Future<Response, E> future = receiver->future();
+  StartCall(service, method_index, 0, options, std::move(receiver));
   return future;
 }
 
-// Runs a server method on an encoded request and encodes its outcome.
-// `Request` is void for methods whose request message has no fields.
-template <typename Request, typename Response, typename E, typename Method>
-RawFuture Serve(std::string_view param, Method&& method) {
-  auto run = [&]() {
-    if constexpr (std::is_void_v<Request>) {
-      return method();
-    } else {
-      Request request;
-      if (!request.ParseFromString(param)) {
-        return Future<Response, E>::Failed(static_cast<E>(kUnmarshalFailed));
-      }
-      return method(request);
-    }
-  };
-  Promise<std::string, int32_t> promise;
-  run()
-      .then([promise]([[maybe_unused]] const auto&... response) mutable {
+// Answers through `responder` once `outcome` completes (at once if it has).
+template <typename Response, typename E>
+void Answer(Future<Response, E>& outcome, Responder responder) {
+  outcome
+      .then([responder]([[maybe_unused]] const auto&... response) {
         if constexpr (std::is_void_v<Response>) {
-          promise.Complete(std::string());
+          responder.ReplyBytes({});
         } else {
-          promise.Complete(response.SerializeAsString()...);
+          responder.Reply(response...);
         }
       })
-      .or_else([promise](E error) mutable { promise.Fail(static_cast<int32_t>(error)); });
-  return promise.future();
+      .or_else([responder](E error) { responder.Fail(static_cast<int32_t>(error)); });
+}
+
+// Runs a server method on an encoded request and answers its outcome.
+// `Request` is void for methods whose request message has no fields.
+template <typename Request, typename Response, typename E, typename Method>
+void Serve(std::string_view param, Responder responder, Method&& method) {
+  if constexpr (std::is_void_v<Request>) {
+    Future<Response, E> outcome = method();
+    Answer(outcome, responder);
+  } else {
+    Request request;
+    if (!request.ParseFromString(param)) return responder.Fail(kUnmarshalFailed);
+    Future<Response, E> outcome = method(request);
+    Answer(outcome, responder);
+  }
 }
 
 // What Dispatch answers for a method index it does not know.
-inline RawFuture UnknownMethod(size_t) {
-  return RawFuture::Failed(kDispatchError);
-}
+inline void UnknownMethod(size_t, Responder responder) { responder.Fail(kDispatchError); }
 
 }  // namespace internal
 }  // namespace parigot

@@ -124,7 +124,7 @@ class Greeting {
   explicit Greeting(::parigot::internal::ServiceHandle handle) : handle_(handle) {}
 
   ::parigot::Future<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr> FetchGreeting(const ::greeting::v1::FetchGreetingRequest& request, ::parigot::CallOptions options = {}) const {
-    return ::parigot::internal::Call<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(handle_, 0, request.SerializeAsString(), options);
+    return ::parigot::internal::Call<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(handle_, 0, request, options);
   }
 
  private:
@@ -139,11 +139,12 @@ class GreetingServer : public ::parigot::Service {
   virtual ::parigot::Future<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr> FetchGreeting(const ::greeting::v1::FetchGreetingRequest& request) = 0;
 
  private:
-  ::parigot::internal::RawFuture Dispatch(size_t method_index, std::string_view param) final {
+  void Dispatch(size_t method_index, std::string_view param,
+                ::parigot::internal::Responder responder) final {
     switch (method_index) {
-      case 0: return ::parigot::internal::Serve<::greeting::v1::FetchGreetingRequest, ::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(param, [this](const ::greeting::v1::FetchGreetingRequest& r) { return FetchGreeting(r); });
+      case 0: return ::parigot::internal::Serve<::greeting::v1::FetchGreetingRequest, ::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(param, responder, [this](const ::greeting::v1::FetchGreetingRequest& r) { return FetchGreeting(r); });
     }
-    return ::parigot::internal::UnknownMethod(method_index);
+    return ::parigot::internal::UnknownMethod(method_index, responder);
   }
 };
 

@@ -78,10 +78,14 @@ ServiceHandle LocateOrDie(std::string_view p, std::string_view s,
   return *Locate(p, s, m);
 }
 
+template <typename Resp, typename E, typename Req>
+Future<Resp, E> Call(ServiceHandle, size_t method, const Req& request, CallOptions) {
+  TEST_LastCall() = {method, request.SerializeAsString()};
+  return {};
+}
 template <typename Resp, typename E>
-Future<Resp, E> Call(ServiceHandle, size_t method, std::string bytes,
-                     CallOptions) {
-  TEST_LastCall() = {method, std::move(bytes)};
+Future<Resp, E> Call(ServiceHandle, size_t method, CallOptions) {
+  TEST_LastCall() = {method, std::string()};
   return {};
 }
 
@@ -91,25 +95,40 @@ struct RawFuture {
   int error = 0;
 };
 
+// Records the answer into a RawFuture.
+class Responder {
+ public:
+  explicit Responder(RawFuture* out) : out_(out) {}
+  template <typename M>
+  void Reply(const M& response) const {
+    out_->response = response.SerializeAsString();
+  }
+  void ReplyBytes(std::string_view response) const { out_->response = std::string(response); }
+  void Fail(int error) const { out_->error = error; }
+
+ private:
+  RawFuture* out_;
+};
+
 template <typename Req, typename Resp, typename E, typename Fn>
-RawFuture Serve(std::string_view param, Fn fn) {
+void Serve(std::string_view param, Responder responder, Fn fn) {
   Future<Resp, E> f;
   if constexpr (std::is_void_v<Req>) {
     f = fn();
   } else {
     Req req;
-    if (!req.ParseFromString(param)) return {"", 2};
+    if (!req.ParseFromString(param)) return responder.Fail(2);
     f = fn(req);
   }
-  if (f.error) return {"", static_cast<int>(*f.error)};
+  if (f.error) return responder.Fail(static_cast<int>(*f.error));
   if constexpr (std::is_void_v<Resp>) {
-    return {};
+    responder.ReplyBytes("");
   } else {
-    return {f.value->SerializeAsString(), 0};
+    responder.Reply(*f.value);
   }
 }
 
-inline RawFuture UnknownMethod(size_t) { return {"", 1}; }
+inline void UnknownMethod(size_t, Responder responder) { responder.Fail(1); }
 
 }  // namespace internal
 
@@ -121,12 +140,15 @@ class Service {
       : package_(package), service_(service), methods_(methods.begin(), methods.end()) {}
   virtual ~Service() = default;
   internal::RawFuture TEST_Dispatch(size_t method, std::string_view param) {
-    return Dispatch(method, param);
+    internal::RawFuture out;
+    Dispatch(method, param, internal::Responder(&out));
+    return out;
   }
   const std::vector<std::string_view>& methods() const { return methods_; }
 
  private:
-  virtual internal::RawFuture Dispatch(size_t method_index, std::string_view param) = 0;
+  virtual void Dispatch(size_t method_index, std::string_view param,
+                        internal::Responder responder) = 0;
   std::string_view package_;
   std::string_view service_;
   std::vector<std::string_view> methods_;
