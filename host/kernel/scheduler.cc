@@ -293,8 +293,10 @@ bool Waiter::WaitUntil(Clock::time_point deadline) {
   }
   // Parks even when already woken: Wake has enqueued the task exactly once,
   // and that entry is what resumes it.
+  // A wait without a deadline (the usual one) reads no clock.
   uint8_t state = task_->wait.load();
-  if (state == Task::kWaiting && deadline <= Clock::now()) {
+  if (deadline != Clock::time_point::max() && state == Task::kWaiting &&
+      deadline <= Clock::now()) {
     uint8_t expected = Task::kWaiting;
     if (task_->wait.compare_exchange_strong(expected, Task::kTimedOut)) {
       return false;  // nobody enqueued us: no need to park
