@@ -372,32 +372,5 @@ TEST_F(KernelTest, ReadEventsTakesWhatIsQueuedUpToOneCall) {
   EXPECT_EQ(events.size(), 1u);
 }
 
-TEST_F(KernelTest, ReadEventsStopsAfterACall) {
-  KernelOptions options = Options(milliseconds(2000), milliseconds(30));
-  std::atomic<int> interrupts{0};
-  options.interrupt = [&](GuestId) {
-    ++interrupts;
-    return true;
-  };
-  Kernel kernel(options);
-  auto [greet, main, service, method] = StartPair(kernel, "Spin");
-  // main calls greet twice; greet takes a batch: the first call only, which
-  // it then "runs" past its deadline. That kills it once.
-  CallId first, second;
-  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &first),
-            sc::NoError);
-  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &second),
-            sc::NoError);
-  std::vector<Event> events;
-  ASSERT_EQ(kernel.ReadEvents(greet, milliseconds(1000), 10, 1 << 20, &events),
-            sc::NoError);
-  ASSERT_EQ(events.size(), 1u);
-  for (int i = 0; i < 2; ++i) {
-    Event event = Read(kernel, main);
-    EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
-  }
-  EXPECT_EQ(interrupts.load(), 1);
-}
-
 }  // namespace
 }  // namespace parigot::kernel
