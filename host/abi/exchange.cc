@@ -28,14 +28,41 @@ void AppendEvent(const kernel::Event& event, std::string* out) {
   }
 }
 
+// At most this many spare payload buffers, each of at most this capacity:
+// enough for a window of pipelined calls, without hoarding big buffers.
+constexpr size_t kMaxSparePayloads = 256;
+constexpr size_t kMaxSparePayloadCapacity = 4096;
+
+// The payload of an event, whose buffer can be recycled once delivered.
+std::string* PayloadOf(kernel::Event& event) {
+  if (auto* call = std::get_if<kernel::IncomingCall>(&event)) return &call->param;
+  if (auto* resolved = std::get_if<kernel::CallResolved>(&event)) return &resolved->result;
+  return nullptr;
+}
+
 }  // namespace
+
+std::string Exchanger::Payload(std::string_view bytes) {
+  if (spare_payloads_.empty()) return std::string(bytes);
+  std::string payload = std::move(spare_payloads_.back());
+  spare_payloads_.pop_back();
+  payload.assign(bytes);
+  return payload;
+}
+
+void Exchanger::Recycle(std::string&& payload) {
+  if (spare_payloads_.size() < kMaxSparePayloads &&
+      payload.capacity() <= kMaxSparePayloadCapacity) {
+    spare_payloads_.push_back(std::move(payload));
+  }
+}
 
 uint32_t Exchanger::RunOp(const exchange::DispatchOp& op, WireId* call) {
   std::optional<ServiceId> service = op.service.As<ServiceId>();
   std::optional<MethodId> method = op.method.As<MethodId>();
   if (!service || !method) return sc::BadId;
   CallId id;
-  kernel::Err err = kernel_.Dispatch(guest_, *service, *method, std::string(op.param),
+  kernel::Err err = kernel_.Dispatch(guest_, *service, *method, Payload(op.param),
                                      std::chrono::milliseconds(op.timeout_ms), &id);
   if (err == sc::NoError) *call = WireId::Of(id);
   return static_cast<uint32_t>(err);
@@ -45,7 +72,7 @@ uint32_t Exchanger::RunOp(const exchange::ReturnOp& op, WireId*) {
   std::optional<CallId> call = op.call.As<CallId>();
   if (!call) return sc::BadId;
   return static_cast<uint32_t>(
-      kernel_.ReturnValue(guest_, *call, std::string(op.result), op.result_error));
+      kernel_.ReturnValue(guest_, *call, Payload(op.result), op.result_error));
 }
 
 kernel::Err Exchanger::Run(std::string_view request, size_t response_budget,
@@ -73,7 +100,10 @@ kernel::Err Exchanger::Run(std::string_view request, size_t response_budget,
     kernel::Err err =
         kernel_.ReadEvents(guest_, timeout, header.max_events, room, &events_);
     if (err != sc::NoError && err != sc::ReadOneTimeout) return err;
-    for (const kernel::Event& event : events_) AppendEvent(event, response);
+    for (kernel::Event& event : events_) {
+      AppendEvent(event, response);
+      if (std::string* payload = PayloadOf(event)) Recycle(std::move(*payload));
+    }
   }
   exchange::FinishResponse(*response, {.op_count = header.op_count,
                                       .event_count = static_cast<uint32_t>(events_.size())});

@@ -41,12 +41,21 @@ class Exchanger {
  private:
   uint32_t RunOp(const exchange::DispatchOp& op, exchange::WireId* call);
   uint32_t RunOp(const exchange::ReturnOp& op, exchange::WireId* call);
+  // A string holding `bytes`, in a recycled buffer when there is one.
+  std::string Payload(std::string_view bytes);
+  // Keeps the buffer of a payload that has been delivered, for Payload.
+  void Recycle(std::string&& payload);
 
   kernel::Kernel& kernel_;
   const GuestId guest_;
   // Kept between calls for their capacity.
   std::vector<exchange::Op> ops_;
   std::vector<kernel::Event> events_;
+  // Payload buffers: the kernel hands a call's param and its result from
+  // guest to guest as strings, which would cost an allocation each. The
+  // buffers of the payloads this guest received are reused for those it
+  // sends, so in steady traffic they circulate between the guests instead.
+  std::vector<std::string> spare_payloads_;
 };
 
 }  // namespace parigot::abi
