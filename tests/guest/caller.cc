@@ -3,6 +3,9 @@
 //   crash         call Crasher.Crash (the callee traps), then check that Echo
 //                 still answers
 //   exitall <c>   ask Echo to end the application with code c
+//   callexit <c>  ask Echo to end the application with code c, and exit
+//                 with c in the same callback: the call must still leave
+//                 (exit() sends what is queued first), so Echo logs it
 //   unrequired    locate Crasher without requiring it (must fail)
 //   relay         call Relay.Forward (which calls Echo from its method)
 //   many <n>      n concurrent Echo calls, joined with AllOf
@@ -107,6 +110,12 @@ int main(int argc, char** argv) {
           .ExitAll({.code = code})
           .then([] { parigot::log::error("ExitAll returned"); })
           .or_else([](TestErr) { parigot::log::error("ExitAll failed"); });
+    });
+  } else if (mode == "callexit") {
+    int code = std::atoi(std::string(arg).c_str());
+    app.launch().then([code] {
+      test::v1::Echo::locate().ExitAll({.code = code}).or_else([](TestErr) {});
+      parigot::exit(code);
     });
   } else if (mode == "many") {
     int count = std::atoi(std::string(arg).c_str());
