@@ -28,10 +28,11 @@ void AppendEvent(const kernel::Event& event, std::string* out) {
   }
 }
 
-// At most this many spare payload buffers, each of at most this capacity:
-// enough for a window of pipelined calls, without hoarding big buffers.
-constexpr size_t kMaxSparePayloads = 256;
-constexpr size_t kMaxSparePayloadCapacity = 4096;
+// At most this many spare payload buffers, each of at most this capacity
+// (so at most 256 KiB per guest): enough for a window of pipelined calls,
+// without hoarding big buffers.
+constexpr size_t kMaxSparePayloads = 128;
+constexpr size_t kMaxSparePayloadCapacity = 2048;
 
 // The payload of an event, whose buffer can be recycled once delivered.
 std::string* PayloadOf(kernel::Event& event) {

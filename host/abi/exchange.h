@@ -53,8 +53,9 @@ class Exchanger {
   std::vector<kernel::Event> events_;
   // Payload buffers: the kernel hands a call's param and its result from
   // guest to guest as strings, which would cost an allocation each. The
-  // buffers of the payloads this guest received are reused for those it
-  // sends, so in steady traffic they circulate between the guests instead.
+  // buffers of the payloads this guest received (small ones, a bounded
+  // number) are reused for those it sends, so in steady traffic they
+  // circulate between the guests instead.
   std::vector<std::string> spare_payloads_;
 };
 
