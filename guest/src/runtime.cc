@@ -174,7 +174,7 @@ void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
   }
   // The caller may have gone (deadline, exit): nothing more to do.
   if (err != KernelErr::NoError && err != KernelErr::CallerUnavailable) {
-    log::warn("return_value for " + op.answered.Short() + ": " + KernelErrName(err));
+    log::warn("answer to call " + op.answered.Short() + " failed: " + KernelErrName(err));
   }
 }
 

@@ -28,8 +28,8 @@ struct ServiceName {
 // What kind of microservice a guest is (see docs/descriptor.md).
 enum class GuestKind { kService, kMain, kTest };
 
-// Events a guest receives through read_one. Each mirrors the message of the
-// same name in syscall.proto.
+// Events a guest receives (Kernel::ReadOne, ReadEvents). A guest sees them
+// as the events of the exchange system call (common/include/parigot/exchange.h).
 struct IncomingCall {
   CallId call;
   ServiceId service;
