@@ -384,6 +384,16 @@ TEST_F(FederationTest, FederationHearsOfServingAndExit) {
   kernel.SetFederation(nullptr);
 }
 
+TEST_F(FederationTest, ProcessScopedExitIsNotSpread) {
+  Kernel kernel(Options());
+  FakeFederation federation;
+  kernel.SetFederation(&federation);
+  kernel.ExitAll(130, Kernel::ExitScope::kProcess);
+  EXPECT_EQ(kernel.WaitForExit(), 130);
+  EXPECT_TRUE(federation.exit_codes.empty());
+  kernel.SetFederation(nullptr);
+}
+
 TEST_F(FederationTest, StartupTimeoutSaysWhatTheFederationKnows) {
   Kernel kernel(Options(milliseconds(60)));
   FakeFederation federation;

@@ -615,15 +615,17 @@ void Kernel::StartGuests() {
   watchdog_cv_.notify_all();
 }
 
-void Kernel::ExitAll(int code) {
+void Kernel::ExitAll(int code, ExitScope scope) {
   std::lock_guard lock(mu_);
-  ExitAllLocked(code);
+  ExitAllLocked(code, scope);
 }
 
-void Kernel::ExitAllLocked(int code) {
+void Kernel::ExitAllLocked(int code, ExitScope scope) {
   if (exit_code_) return;
   exit_code_ = code;
-  if (federation_ != nullptr) federation_->ExitFixed(code);
+  if (federation_ != nullptr && scope == ExitScope::kApplication) {
+    federation_->ExitFixed(code);
+  }
   for (auto& guest : guests_) {
     if (guest->state != Guest::State::kEnded) {
       guest->mailbox.Put(ExitRequested{code});

@@ -112,9 +112,14 @@ class Kernel {
   // (kExitProgramTrapped for one that trapped), or 0.
   void GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
 
+  // Who must end when ExitAll is called.
+  enum class ExitScope {
+    kApplication,  // every host of the application (the federation is told)
+    kProcess,      // this process only: a signal to it, or a peer's request
+  };
   // Asks every guest to exit and fixes the application's exit code (the
   // first caller wins).
-  void ExitAll(int code);
+  void ExitAll(int code, ExitScope scope = ExitScope::kApplication);
 
   // Blocks until the application's exit code is fixed; returns it.
   int WaitForExit();
@@ -185,7 +190,7 @@ class Kernel {
   void ReleaseLaunchedLocked();
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
-  void ExitAllLocked(int code);
+  void ExitAllLocked(int code, ExitScope scope = ExitScope::kApplication);
   void Watchdog();
   void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
