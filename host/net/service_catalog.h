@@ -90,6 +90,8 @@ class ServiceCatalog {
 
   // Files by name; every one of them is built into pool_.
   std::map<std::string, File, std::less<>> files_;
+  // The names of files_ in the order they were built (imports first).
+  std::vector<std::string> build_order_;
   google::protobuf::DescriptorPool pool_;
 };
 
