@@ -94,10 +94,11 @@ Status Node::Listen() {
                            &port_);
   builder.SetMaxReceiveMessageSize(-1);
   builder.SetMaxSendMessageSize(-1);
+  // gRPC shares a port with another server by default (SO_REUSEPORT): two
+  // hosts given the same Listen would then split each other's calls.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(control_.get());
-  for (grpc::Service* service : options_.extra_services) {
-    builder.RegisterService(service);
-  }
+  if (options_.register_services) options_.register_services(builder);
   builder.RegisterCallbackGenericService(calls_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

@@ -63,9 +63,9 @@ struct NodeOptions {
   };
   std::vector<External> externals;
 
-  // More gRPC services for the server (server reflection), owned by the
-  // caller; they must outlive the node.
-  std::vector<grpc::Service*> extra_services;
+  // Registers more gRPC services with the host's server (server
+  // reflection). They must outlive the node. Default: none.
+  std::function<void(grpc::ServerBuilder&)> register_services;
 
   // The central log (source "net"). REQUIRES: set.
   std::function<void(kernel::LogLevel, std::string_view)> log;

@@ -119,7 +119,9 @@ RemoteReply ReplyForStatus(const grpc::Status& status,
   if (auto value = Trailer(context, kKernelErrorKey)) {
     sc::KernelErr error;
     if (sc::KernelErr_Parse(std::string(*value), &error) && error != sc::NoError) {
+      // The peer's kernel said it: the error's name says it all.
       reply.kernel_error = error;
+      reply.detail = "answered by " + std::string(peer);
       return reply;
     }
   }
