@@ -85,7 +85,10 @@ class BackHost {
       }
       if (call->param == "fail") {
         kernel_.ReturnValue(greet_, call->call, "", 7);
-      } else if (call->param != "silence") {
+      } else if (call->param == "silence") {
+        std::lock_guard lock(mu_);
+        silenced_.push_back(call->call);
+      } else {
         kernel_.ReturnValue(greet_, call->call, "bonjour " + call->param, 0);
       }
     }
@@ -95,6 +98,19 @@ class BackHost {
   GuestId greet_;
   std::unique_ptr<Node> node_;
   std::thread serve_;
+  std::mutex mu_;
+  std::vector<CallId> silenced_;  // guarded by mu_
+
+ public:
+  // The calls left unanswered so far.
+  std::vector<CallId> silenced() {
+    std::lock_guard lock(mu_);
+    return silenced_;
+  }
+  // Answers a call as the greet guest would.
+  kernel::Err Answer(CallId call) {
+    return kernel_.ReturnValue(greet_, call, "late", 0);
+  }
 };
 
 // The "front" host: a main guest requiring greeting.v1.Greeting from `back`.
@@ -142,6 +158,18 @@ class FrontHost {
     EXPECT_EQ(resolved->call, call);
     return *resolved;
   }
+
+  // Dispatches without waiting for the answer.
+  void Send(std::string param) {
+    ServiceId service;
+    std::vector<std::pair<std::string, MethodId>> methods;
+    ASSERT_EQ(kernel_.Locate(main_, kGreeting, &service, &methods), sc::NoError);
+    CallId call;
+    ASSERT_EQ(kernel_.Dispatch(main_, service, methods.at(0).second,
+                               std::move(param), milliseconds(0), &call),
+              sc::NoError);
+  }
+  void EndMain() { kernel_.GuestEnded(main_, 0, std::nullopt); }
 
   Kernel& kernel() { return kernel_; }
   Node& node() { return *node_; }
@@ -260,6 +288,26 @@ TEST(NodeTest, CallsToADeadHostFailWithinTheirDeadline) {
               after.kernel_error == sc::CallTimeout)
       << sc::KernelErr_Name(after.kernel_error);
   EXPECT_LT(std::chrono::steady_clock::now() - began, milliseconds(1500));
+}
+
+TEST(NodeTest, CallerEndingCancelsItsCallOnTheServingHost) {
+  BackHost back;
+  FrontHost front(back.address());
+  ASSERT_EQ(front.WaitLaunch().error, sc::NoError);
+  front.Send("silence");
+  auto until = std::chrono::steady_clock::now() + milliseconds(3000);
+  while (back.silenced().empty() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  ASSERT_EQ(back.silenced().size(), 1u);
+  CallId call = back.silenced()[0];
+
+  front.EndMain();
+  // The cancellation crosses the network (well within this pause): the
+  // serving host takes the call back, and the callee's late answer is
+  // refused. Without the cancellation the answer would be accepted.
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(back.Answer(call), sc::CallerUnavailable);
 }
 
 TEST(NodeTest, ListenErrorNamesTheKey) {
