@@ -7,6 +7,7 @@
 #include "host/net/call_service.h"
 #include "host/net/control_service.h"
 #include "host/net/grpc_endpoint.h"
+#include "host/net/reflection.h"
 #include "host/net/wire.h"
 #include "parigot/net/v1/control.grpc.pb.h"
 
@@ -98,7 +99,18 @@ Status Node::Listen() {
   // hosts given the same Listen would then split each other's calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(control_.get());
-  if (options_.register_services) options_.register_services(builder);
+  if (options_.catalog != nullptr) {
+    // What this host serves now, as health reports it too.
+    reflection_ = std::make_unique<ReflectionService>(*options_.catalog, [this] {
+      std::vector<std::string> names;
+      for (const auto& served : kernel_.ServingServices()) {
+        names.push_back(served.name.ToString());
+      }
+      names.push_back("grpc.health.v1.Health");
+      return names;
+    });
+    reflection_->RegisterWith(builder);
+  }
   builder.RegisterCallbackGenericService(calls_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

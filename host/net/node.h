@@ -34,6 +34,8 @@ namespace parigot::net {
 class CallService;
 class ControlService;
 class GrpcEndpoint;
+class ReflectionService;
+class ServiceCatalog;
 
 struct NodeOptions {
   // This host's name in the descriptor. Empty: the node serves nothing and
@@ -63,9 +65,10 @@ struct NodeOptions {
   };
   std::vector<External> externals;
 
-  // Registers more gRPC services with the host's server (server
-  // reflection). They must outlive the node. Default: none.
-  std::function<void(grpc::ServerBuilder&)> register_services;
+  // The descriptors of this host's guests: with them the server answers
+  // server reflection (net/reflection.h). Must outlive the node. Default:
+  // null (no reflection).
+  const ServiceCatalog* catalog = nullptr;
 
   // The central log (source "net"). REQUIRES: set.
   std::function<void(kernel::LogLevel, std::string_view)> log;
@@ -119,6 +122,7 @@ class Node : public kernel::Federation {
   const NodeOptions options_;
   std::unique_ptr<CallService> calls_;
   std::unique_ptr<ControlService> control_;
+  std::unique_ptr<ReflectionService> reflection_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::vector<std::shared_ptr<GrpcEndpoint>> external_endpoints_;

@@ -12,6 +12,7 @@ namespace parigot::net {
 // Both versions of the protocol use v1alpha's messages (see
 // proto/grpc/reflection/v1/reflection.proto).
 namespace reflection = ::grpc::reflection::v1alpha;
+using ServiceLister = ReflectionService::ServiceLister;
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::FileDescriptor;
@@ -20,7 +21,7 @@ using google::protobuf::FileDescriptor;
 // stream, which the caller keeps.
 class ReflectionService::Answerer {
  public:
-  Answerer(const ServiceCatalog& catalog, std::vector<std::string> services)
+  Answerer(const ServiceCatalog& catalog, ServiceLister services)
       : catalog_(catalog), services_(std::move(services)) {}
 
   reflection::ServerReflectionResponse Answer(const reflection::ServerReflectionRequest& request,
@@ -31,11 +32,17 @@ class ReflectionService::Answerer {
     const google::protobuf::DescriptorPool& pool = catalog_.pool();
     using Request = reflection::ServerReflectionRequest;
     switch (request.message_request_case()) {
-      case Request::kListServices:
-        for (const std::string& name : services_) {
+      case Request::kListServices: {
+        std::vector<std::string> names = services_();
+        names.emplace_back(kV1ServiceName);
+        names.emplace_back(kV1AlphaServiceName);
+        std::set<std::string> seen;
+        for (const std::string& name : names) {
+          if (!seen.insert(name).second) continue;
           response.mutable_list_services_response()->add_service()->set_name(name);
         }
         break;
+      }
       case Request::kFileByFilename:
         SendFile(pool.FindFileByName(request.file_by_filename()),
                  "no file named " + request.file_by_filename(), sent, response);
@@ -127,7 +134,7 @@ class ReflectionService::Answerer {
   }
 
   const ServiceCatalog& catalog_;
-  const std::vector<std::string> services_;
+  const ServiceLister services_;
 };
 
 // One ServerReflectionInfo stream: reads a request, writes its answer, and
@@ -222,20 +229,17 @@ Result<std::vector<uint8_t>> ReflectionService::OwnDescriptorSet() {
 }
 
 ReflectionService::ReflectionService(const ServiceCatalog& catalog,
-                                     std::vector<std::string> services) {
-  std::vector<std::string> listed;
-  std::set<std::string> seen;
-  services.emplace_back(kV1ServiceName);
-  services.emplace_back(kV1AlphaServiceName);
-  for (std::string& name : services) {
-    if (seen.insert(name).second) listed.push_back(std::move(name));
-  }
-  answerer_ = std::make_unique<const Answerer>(catalog, std::move(listed));
+                                     ServiceLister services)
+    : answerer_(std::make_unique<const Answerer>(catalog, std::move(services))) {
   endpoints_.push_back(
       std::make_unique<Endpoint<::grpc::reflection::v1::ServerReflection>>(*answerer_));
   endpoints_.push_back(
       std::make_unique<Endpoint<::grpc::reflection::v1alpha::ServerReflection>>(*answerer_));
 }
+
+ReflectionService::ReflectionService(const ServiceCatalog& catalog,
+                                     std::vector<std::string> services)
+    : ReflectionService(catalog, [services = std::move(services)] { return services; }) {}
 
 ReflectionService::~ReflectionService() = default;
 

@@ -45,6 +45,7 @@
 #include <grpcpp/server_builder.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,9 +67,15 @@ class ReflectionService {
   // they are not linked in (a build bug).
   static Result<std::vector<uint8_t>> OwnDescriptorSet();
 
-  // `services` are the fully-qualified names list_services answers besides
-  // this service's own (the guests' services the host serves, and e.g.
-  // "grpc.health.v1.Health"), in that order; duplicates are dropped.
+  // What list_services answers besides this service's own names: the
+  // fully-qualified names of the services the host serves (and e.g.
+  // "grpc.health.v1.Health"), in that order; duplicates are dropped. Called
+  // for each list_services request, from gRPC's threads: what a host serves
+  // changes as its guests start and end.
+  using ServiceLister = std::function<std::vector<std::string>()>;
+
+  ReflectionService(const ServiceCatalog& catalog, ServiceLister services);
+  // A fixed list of services.
   ReflectionService(const ServiceCatalog& catalog, std::vector<std::string> services);
   ~ReflectionService();
 

@@ -13,6 +13,7 @@
 #include "host/engine/make_engine.h"
 #include "host/kernel/kernel.h"
 #include "host/kernel/scheduler.h"
+#include "host/net/reflection.h"
 #include "host/net/service_catalog.h"
 #include "host/runtime/network.h"
 #include "host/runtime/signal_watcher.h"
@@ -56,7 +57,12 @@ struct RunningGuest {
 class ModuleCache {
  public:
   explicit ModuleCache(std::function<void(LogLevel, std::string_view)> log)
-      : log_(std::move(log)) {}
+      : log_(std::move(log)) {
+    // So that reflection can describe itself too.
+    Result<std::vector<uint8_t>> own = net::ReflectionService::OwnDescriptorSet();
+    Status added = own.ok() ? catalog_.Add(*own, "parigot") : own.status();
+    if (!added.ok()) log_(LogLevel::kWarn, added.message());
+  }
 
   Result<const engine::Module*> Get(const std::string& engine_name,
                                     const deploy::MicroserviceOptions& ms) {

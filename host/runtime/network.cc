@@ -39,6 +39,7 @@ Result<std::unique_ptr<net::Node>> StartNetwork(
           (names.empty() ? " (it declares none)" : " (hosts: " + names + ")"));
     }
     options.host = self->name;
+    options.catalog = &catalog;
     options.listen = self->listen;
     options.listen_origin = DescribeTableKey(*self, "Listen");
     for (const deploy::HostOptions& other : deployment.hosts) {
