@@ -39,13 +39,13 @@ DeploymentOptions Networked() {
   return d;
 }
 
+// The same application without placement: one process.
 DeploymentOptions OneProcess() {
-  DeploymentOptions d;
+  DeploymentOptions d = Networked();
   d.name = "dev";
   d.key_path = "config.dev";
-  d.descriptor_path = "app.toml";
-  d.microservices = {Placed("greet", MicroserviceKind::kServer, {}),
-                     Placed("hello", MicroserviceKind::kMain, {})};
+  d.hosts.clear();
+  for (MicroserviceOptions& ms : d.microservices) ms.hosts.clear();
   return d;
 }
 
