@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ struct RemoteReply {
   // For the log when kernel_error is set ("back (127.0.0.1:7402):
   // connection refused").
   std::string detail;
+  // The application's exit code, when the answering process had it fixed
+  // before it answered: the caller's process ends with it too, before its
+  // guest sees the answer (as in one process, where a guest whose callee
+  // called exit-all is told to exit before it learns the callee died).
+  std::optional<int> application_exit;
 };
 
 // Delivers a RemoteReply. Called exactly once per call, from any thread.

@@ -194,6 +194,26 @@ TEST_F(FederationTest, NetworkFailureReachesTheCallerAndTheLog) {
       << LogText();
 }
 
+TEST_F(FederationTest, AnswerFromAnEndingApplicationEndsItHereFirst) {
+  Kernel kernel(Options());
+  FakeFederation federation;
+  kernel.SetFederation(&federation);
+  auto back = std::make_shared<FakeEndpoint>("back");
+  kernel.AddRemoteService(kGreeting, {"FetchGreeting"}, back);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, main);
+
+  Call(kernel, main, "FetchGreeting", "x");
+  back->WaitSent(0).done(RemoteReply{{}, 0, sc::ServiceDied, {}, 7});
+  EXPECT_EQ(kernel.exit_code(), std::optional<int>(7));
+  // The guest is told to exit before it learns that its callee died.
+  EXPECT_TRUE(std::holds_alternative<ExitRequested>(Read(kernel, main)));
+  EXPECT_TRUE(std::holds_alternative<CallResolved>(Read(kernel, main)));
+  // The host that answered tells the others itself.
+  EXPECT_TRUE(federation.exit_codes.empty());
+  kernel.SetFederation(nullptr);
+}
+
 TEST_F(FederationTest, UnansweredRemoteCallTimesOutAndIsCancelled) {
   Kernel kernel(Options(milliseconds(2000), milliseconds(50)));
   auto back = std::make_shared<FakeEndpoint>("back");
@@ -311,11 +331,22 @@ TEST_F(FederationTest, CancelledRemoteCallRefusesTheAnswer) {
                                   Clock::now() + milliseconds(100),
                                   [&](RemoteReply) { replied = true; }, &call),
             sc::NoError);
-  Read(kernel, greet);
+  // Still queued: the kernel gives it back.
   EXPECT_TRUE(kernel.CancelRemoteCall(call));
   EXPECT_FALSE(kernel.CancelRemoteCall(call));
+  Read(kernel, greet);
   EXPECT_EQ(kernel.ReturnValue(greet, call, "late", 0), sc::CallerUnavailable);
   EXPECT_FALSE(replied);
+
+  // Being run: it keeps its deadline, and the answer still goes out.
+  ASSERT_EQ(kernel.CallFromRemote(kGreeting, "FetchGreeting", "",
+                                  Clock::now() + milliseconds(100),
+                                  [&](RemoteReply) { replied = true; }, &call),
+            sc::NoError);
+  Read(kernel, greet);
+  EXPECT_FALSE(kernel.CancelRemoteCall(call));
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "answer", 0), sc::NoError);
+  EXPECT_TRUE(replied);
 }
 
 TEST_F(FederationTest, RemoteCallersLearnOfTimeoutsAndDeaths) {

@@ -389,6 +389,10 @@ void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
 
 void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
   std::lock_guard lock(mu_);
+  // The answering host's exit is everyone's, and comes first.
+  if (reply.application_exit) {
+    ExitAllLocked(*reply.application_exit, ExitScope::kProcess);
+  }
   auto it = calls_.find(call_id);
   if (it == calls_.end()) return;  // already failed by its deadline
   Guest* caller = it->second.caller;
@@ -429,8 +433,8 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
   Guest* caller = it->second.caller;
   if (caller == nullptr) {
     after.Add([reply = std::move(it->second.reply), result = std::move(result),
-               result_error]() mutable {
-      reply(RemoteReply{std::move(result), result_error, sc::NoError, {}});
+               result_error, exit = exit_code_]() mutable {
+      reply(RemoteReply{std::move(result), result_error, sc::NoError, {}, exit});
     });
     calls_.erase(it);
     return sc::NoError;
@@ -499,8 +503,8 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
       if (call.caller != nullptr) {
         call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::ServiceDied});
       } else {
-        after.Add([reply = std::move(call.reply)] {
-          reply(RemoteReply{{}, 0, sc::ServiceDied, {}});
+        after.Add([reply = std::move(call.reply), exit = exit_code_] {
+          reply(RemoteReply{{}, 0, sc::ServiceDied, {}, exit});
         });
       }
       it = calls_.erase(it);
@@ -571,8 +575,8 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
 
   Clock::time_point now = Clock::now();
   deadline = std::min(deadline, now + options_.call_timeout);
-  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - now);
+  // Rounded: a remote caller's 300 ms arrive as 299.8.
+  auto timeout = std::chrono::round<std::chrono::milliseconds>(deadline - now);
   *call_id = NewIdLocked<CallId>();
   calls_[*call_id] = PendingCall{nullptr,  service->exporter, service,
                                  binding->second, deadline, timeout,
@@ -587,6 +591,10 @@ bool Kernel::CancelRemoteCall(CallId call_id) {
   std::lock_guard lock(mu_);
   auto it = calls_.find(call_id);
   if (it == calls_.end() || it->second.caller != nullptr) return false;
+  // A method running now keeps its deadline: past it, the callee is killed
+  // as for any call (a remote caller's deadline and this one are the same
+  // instant, and its cancellation may come first).
+  if (it->second.callee->running_call == call_id) return false;
   calls_.erase(it);
   return true;
 }
@@ -711,8 +719,8 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
       if (call.caller != nullptr) {
         call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
       } else {
-        after.Add([reply = std::move(call.reply)] {
-          reply(RemoteReply{{}, 0, sc::CallTimeout, {}});
+        after.Add([reply = std::move(call.reply), exit = exit_code_] {
+          reply(RemoteReply{{}, 0, sc::CallTimeout, {}, exit});
         });
       }
       it = calls_.erase(it);

@@ -162,9 +162,11 @@ class Kernel {
                      std::chrono::steady_clock::time_point deadline,
                      ReplyFn reply, CallId* call);
 
-  // The remote caller of `call` gave up. True if the call was still pending:
-  // its reply function is then dropped uncalled, and the callee's answer
-  // will be refused with CallerUnavailable.
+  // The remote caller of `call` gave up. True if the call was still waiting
+  // in the callee's queue: its reply function is then dropped uncalled, and
+  // the callee's answer will be refused with CallerUnavailable. False if it
+  // is unknown, or if the callee is running it now: the call then keeps its
+  // deadline (past it, the callee is killed) and its reply comes as usual.
   bool CancelRemoteCall(CallId call);
 
   // A service this process serves to others.

@@ -30,20 +30,22 @@ class CallReactor : public grpc::ServerGenericBidiReactor {
                               "not a method path: " + context_->method()));
       return;
     }
-    std::lock_guard lock(mu_);
-    kernel::Err error = kernel_.CallFromRemote(
-        target->service, target->method, ToString(request_),
-        ToSteadyClock(context_->deadline()),
-        [this](kernel::RemoteReply reply) { Answer(std::move(reply)); }, &call_);
+    kernel::Err error;
+    {
+      std::lock_guard lock(mu_);
+      error = kernel_.CallFromRemote(
+          target->service, target->method, ToString(request_),
+          ToSteadyClock(context_->deadline()),
+          [this](kernel::RemoteReply reply) { Answer(std::move(reply)); }, &call_);
+    }
     if (error != sc::NoError) {
-      finished_ = true;
-      Finish(StatusForKernelError(error, context_->method(), *context_));
+      FinishOnce(StatusForKernelError(error, context_->method(), *context_));
     }
   }
 
   // The client went away (or its deadline passed, or the server is shutting
-  // down): if the call is still in the kernel, take it back and finish; if
-  // not, its answer is on its way and finishes the call.
+  // down): if the kernel gives the call back, finish; if not, its answer (at
+  // the latest the kernel's own deadline) is on its way and finishes it.
   void OnCancel() override {
     CallId call;
     {
@@ -58,22 +60,30 @@ class CallReactor : public grpc::ServerGenericBidiReactor {
   void OnDone() override { delete this; }
 
  private:
+  // Finish may make gRPC call OnDone, which deletes this, on another thread
+  // before Finish returns: nothing of this is touched after it, not even the
+  // lock's unlock.
   void Answer(kernel::RemoteReply reply) {
-    std::lock_guard lock(mu_);
-    if (finished_) return;
-    finished_ = true;
-    if (reply.kernel_error == sc::NoError && reply.result_error == 0) {
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    grpc::Status status = StatusForReply(reply, *context_);
+    if (status.ok()) {
       response_ = ToByteBuffer(reply.result);
-      StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
+      StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
     } else {
-      Finish(StatusForReply(reply, *context_));
+      Finish(status);
     }
   }
 
   void FinishOnce(grpc::Status status) {
-    std::lock_guard lock(mu_);
-    if (finished_) return;
-    finished_ = true;
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
     Finish(std::move(status));
   }
 

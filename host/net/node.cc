@@ -289,6 +289,9 @@ void Node::BroadcastExit(int code) {
     auto& call = pending.emplace_back(std::make_unique<Pending>());
     call->context.set_deadline(std::chrono::system_clock::now() +
                                std::chrono::seconds(1));
+    // A channel that failed to connect earlier (the peer started after us)
+    // would otherwise fail at once while it backs off.
+    call->context.set_wait_for_ready(true);
     call->request.set_code(code);
     call->request.set_from_host(options_.host);
     peer->control->async()->ExitAll(

@@ -76,6 +76,10 @@ grpc::Status StatusForKernelError(kernel::Err error, std::string_view detail,
 
 grpc::Status StatusForReply(const RemoteReply& reply,
                             grpc::ServerContextBase& context) {
+  if (reply.application_exit) {
+    context.AddTrailingMetadata(kApplicationExitKey,
+                                std::to_string(*reply.application_exit));
+  }
   if (reply.kernel_error != sc::NoError) {
     return StatusForKernelError(reply.kernel_error, reply.detail, context);
   }
@@ -99,19 +103,28 @@ std::optional<std::string_view> Trailer(const grpc::ClientContext& context,
   return std::string_view(it->second.data(), it->second.size());
 }
 
+std::optional<int32_t> ParseInt(std::string_view text) {
+  int32_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 RemoteReply ReplyForStatus(const grpc::Status& status,
                            const grpc::ClientContext& context,
                            std::string_view peer) {
   RemoteReply reply;
+  if (auto value = Trailer(context, kApplicationExitKey)) {
+    if (std::optional<int32_t> code = ParseInt(*value)) reply.application_exit = *code;
+  }
   if (status.ok()) return reply;
   reply.detail = std::string(peer) + ": " + status.error_message();
   if (auto value = Trailer(context, kResultErrorKey)) {
-    int32_t error = 0;
-    auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), error);
-    if (ec == std::errc() && end == value->data() + value->size() && error != 0) {
-      reply.result_error = error;
+    std::optional<int32_t> error = ParseInt(*value);
+    if (error && *error != 0) {
+      reply.result_error = *error;
       reply.detail.clear();
       return reply;
     }

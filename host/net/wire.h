@@ -34,6 +34,9 @@ namespace parigot::net {
 
 inline constexpr char kResultErrorKey[] = "parigot-result-error";
 inline constexpr char kKernelErrorKey[] = "parigot-kernel-error";
+// On any answer (OK or not) from a host whose application exit code was
+// fixed before it answered (RemoteReply::application_exit).
+inline constexpr char kApplicationExitKey[] = "parigot-application-exit";
 
 // "/greeting.v1.Greeting/FetchGreeting".
 std::string MethodPath(const kernel::ServiceName& service,
@@ -58,8 +61,8 @@ std::chrono::system_clock::time_point ToSystemClock(
 std::chrono::steady_clock::time_point ToSteadyClock(
     std::chrono::system_clock::time_point deadline);
 
-// Server side: the status answering a call whose outcome is `reply` (not a
-// plain response), with the trailers set on `context`.
+// Server side: the status answering a call whose outcome is `reply`, with
+// the trailers set on `context` (OK for a plain response).
 grpc::Status StatusForReply(const kernel::RemoteReply& reply,
                             grpc::ServerContextBase& context);
 // Server side: the status for a kernel error met before the call reached a
@@ -67,8 +70,9 @@ grpc::Status StatusForReply(const kernel::RemoteReply& reply,
 grpc::Status StatusForKernelError(kernel::Err error, std::string_view detail,
                                   grpc::ServerContextBase& context);
 
-// Client side: the parigot outcome of a finished call (the response itself
-// is not filled in). `peer` names the other end for messages.
+// Client side: the parigot outcome of a finished call, trailers included
+// (the response itself is not filled in). `peer` names the other end for
+// messages.
 kernel::RemoteReply ReplyForStatus(const grpc::Status& status,
                                    const grpc::ClientContext& context,
                                    std::string_view peer);

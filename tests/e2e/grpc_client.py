@@ -85,6 +85,8 @@ def main():
 
     # Answers from a process left over on the port would prove nothing.
     probe = socket.socket()
+    # As servers do: connections of an earlier test in TIME_WAIT don't count.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         host_part, port = args.address.rsplit(":", 1)
         probe.bind((host_part, int(port)))
