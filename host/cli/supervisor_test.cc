@@ -43,6 +43,20 @@ std::string Await(const std::string& name) {
   return "until [ -e \"$TESTDIR/" + name + "\" ]; do sleep 0.01; done; ";
 }
 
+// Exits with `code` after leaving its pid in $TESTDIR/<name>.pid.
+std::string ExitLeavingPid(const std::string& name, int code) {
+  std::string file = "\"$TESTDIR/" + name + ".pid\"";
+  return "echo $$ > " + file + ".new; mv " + file + ".new " + file + "; exit " +
+         std::to_string(code);
+}
+
+// Waits in a script until the process that ran ExitLeavingPid(name) is gone,
+// i.e. reaped by the supervisor (kill -0 still finds a zombie).
+std::string AwaitReaped(const std::string& name) {
+  return Await(name + ".pid") + "while kill -0 $(cat \"$TESTDIR/" + name +
+         ".pid\") 2>/dev/null; do sleep 0.01; done; ";
+}
+
 ChildSpec Sh(std::string name, std::string script, bool program = false) {
   return {.name = std::move(name),
           .argv = {"/bin/sh", "-c", std::move(script)},
@@ -208,8 +222,8 @@ TEST_F(SupervisorTest, AProgramKilledBySignalIsReportedAndGives128PlusN) {
 // parigot hosts end together when the application ends, and a server host
 // may end a moment before the program host: not an early end.
 TEST_F(SupervisorTest, AServerExitingJustBeforeTheProgramIsNotAFailure) {
-  Result<int> code = Run({Sh("host back", "touch \"$TESTDIR/back-done\"; exit 0"),
-                          Sh("host front", Await("back-done") + "exit 0", true)},
+  Result<int> code = Run({Sh("host back", ExitLeavingPid("back", 0)),
+                          Sh("host front", AwaitReaped("back") + "exit 0", true)},
                          {.settle = std::chrono::seconds(20)});
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, 0);
@@ -223,8 +237,8 @@ TEST_F(SupervisorTest, AServerExitingJustBeforeTheProgramIsNotAFailure) {
 // before the program ends is still reported, as its code is not the
 // application's.
 TEST_F(SupervisorTest, AServerFailingJustBeforeTheProgramIsReported) {
-  Result<int> code = Run({Sh("host back", "touch \"$TESTDIR/back-done\"; exit 2"),
-                          Sh("host front", Await("back-done") + "exit 0", true)},
+  Result<int> code = Run({Sh("host back", ExitLeavingPid("back", 2)),
+                          Sh("host front", AwaitReaped("back") + "exit 0", true)},
                          {.settle = std::chrono::seconds(20)});
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, 0);
