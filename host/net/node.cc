@@ -228,9 +228,11 @@ void Node::Poll(PeerState& peer) {
       std::lock_guard lock(mu_);
       peer.last_error = status.error_message();
     }
-    interval = changed || !status.ok()
-                   ? options_.poll_fast
-                   : std::min(interval * 2, options_.poll_slow);
+    // Fast while the answer changes (a peer starting its guests); slower
+    // while it stays the same, or while the peer does not answer at all (it
+    // is found within poll_slow of its start).
+    interval = changed ? options_.poll_fast
+                       : std::min(interval * 2, options_.poll_slow);
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, interval, [this] { return stopping_; });
   }

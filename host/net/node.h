@@ -73,8 +73,9 @@ struct NodeOptions {
   // The central log (source "net"). REQUIRES: set.
   std::function<void(kernel::LogLevel, std::string_view)> log;
 
-  // How often a peer is asked what it serves: `poll_fast` until it answers,
-  // slowing down to `poll_slow` while its answer stays the same.
+  // How often a peer is asked what it serves: `poll_fast` after its answer
+  // changed, doubling up to `poll_slow` while it stays the same or while the
+  // peer does not answer.
   std::chrono::milliseconds poll_fast{10};
   std::chrono::milliseconds poll_slow{500};
 };
