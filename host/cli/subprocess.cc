@@ -76,49 +76,64 @@ OutputPipe& OutputPipe::operator=(OutputPipe&& other) noexcept {
 
 void OutputPipe::CloseFd() { CloseIfOpen(fd_); }
 
-void OutputPipe::Read(const LineFn& line) {
-  // Appends `data` to the current line, delivering each line it completes
-  // and each kMaxLine piece. Invariant: partial_.size() < kMaxLine.
-  auto split = [&](std::string_view data) {
-    while (!data.empty()) {
-      size_t room = kMaxLine - partial_.size();
-      size_t newline = data.find('\n');
-      if (newline == std::string_view::npos && data.size() < room) {
-        partial_.append(data);
-        return;
-      }
-      bool whole = newline != std::string_view::npos && newline <= room;
-      size_t take = whole ? newline : room;
-      if (partial_.empty()) {
-        line(data.substr(0, take));
-      } else {
-        partial_.append(data.substr(0, take));
-        line(partial_);
-        partial_.clear();
-      }
-      data.remove_prefix(whole ? take + 1 : take);
+void OutputPipe::Split(std::string_view data, const LineFn& line) {
+  // Invariant: partial_.size() < kMaxLine.
+  while (!data.empty()) {
+    size_t room = kMaxLine - partial_.size();
+    size_t newline = data.find('\n');
+    if (newline == std::string_view::npos && data.size() < room) {
+      partial_.append(data);
+      return;
     }
-  };
-  char buffer[64 * 1024];
-  while (fd_ >= 0) {
-    ssize_t n = read(fd_, buffer, sizeof buffer);
-    if (n > 0) {
-      split(std::string_view(buffer, static_cast<size_t>(n)));
-      continue;
+    bool whole = newline != std::string_view::npos && newline <= room;
+    size_t take = whole ? newline : room;
+    if (partial_.empty()) {
+      line(data.substr(0, take));
+    } else {
+      partial_.append(data.substr(0, take));
+      line(partial_);
+      partial_.clear();
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    // End of file, or an error that no retry would cure.
-    if (!partial_.empty()) line(partial_);
-    partial_.clear();
-    CloseFd();
+    data.remove_prefix(whole ? take + 1 : take);
   }
 }
 
-void OutputPipe::Close(const LineFn& line) {
-  Read(line);
+size_t OutputPipe::ReadOnce(const LineFn& line) {
+  char buffer[kReadSize];
+  while (fd_ >= 0) {
+    ssize_t n = read(fd_, buffer, sizeof buffer);
+    if (n > 0) {
+      Split(std::string_view(buffer, static_cast<size_t>(n)), line);
+      return static_cast<size_t>(n);
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    // End of file, or an error that no retry would cure.
+    Flush(line);
+    CloseFd();
+  }
+  return 0;
+}
+
+void OutputPipe::Flush(const LineFn& line) {
   if (!partial_.empty()) line(partial_);
   partial_.clear();
+}
+
+void OutputPipe::Read(const LineFn& line) { ReadOnce(line); }
+
+void OutputPipe::Close(const LineFn& line) {
+  if (fd_ < 0) return;
+  // What the pipe held when the child ended is at most its capacity; more
+  // can only come from a descendant still writing, which must not keep us.
+  int capacity = fcntl(fd_, F_GETPIPE_SZ);
+  size_t budget = capacity > 0 ? static_cast<size_t>(capacity) : kReadSize;
+  for (size_t drained = 0; fd_ >= 0 && drained < budget;) {
+    size_t n = ReadOnce(line);
+    if (n == 0) break;
+    drained += n;
+  }
+  Flush(line);
   CloseFd();
 }
 

@@ -66,17 +66,29 @@ class OutputPipe {
   int fd() const { return fd_; }
   bool open() const { return fd_ >= 0; }
 
-  // Reads everything the pipe holds now, passing each completed line to
-  // `line`. At end of file (the child and everything it started closed the
-  // write end) or on a read error, delivers an unterminated last line and
-  // closes the pipe. Returns at once when nothing is available.
+  // Reads once (up to kReadSize bytes), passing each line that completes to
+  // `line`; call it again when poll says the pipe is readable. One read a
+  // call keeps one chatty child from starving the others. At end of file
+  // (the child and everything it started closed the write end) or on a read
+  // error, delivers an unterminated last line and closes the pipe. Returns
+  // at once when nothing is available.
   void Read(const LineFn& line);
-  // Read(), then delivers any unterminated last line and closes the pipe
-  // even if the write end is still open: for a process that has ended but
-  // left a descendant holding its output.
+  // Reads what the pipe holds (at most its capacity, so that a descendant
+  // still writing cannot keep it), delivers any unterminated last line and
+  // closes the pipe even if the write end is still open: for a process that
+  // has ended, possibly leaving a descendant holding its output.
   void Close(const LineFn& line);
 
  private:
+  static constexpr size_t kReadSize = 64 * 1024;
+
+  // Appends `data` to the current line, delivering each line it completes
+  // and each kMaxLine piece.
+  void Split(std::string_view data, const LineFn& line);
+  // One read(); the number of bytes read (0: nothing now, or closed).
+  size_t ReadOnce(const LineFn& line);
+  // Delivers the unterminated last line, if any.
+  void Flush(const LineFn& line);
   void CloseFd();
 
   int fd_ = -1;

@@ -13,6 +13,7 @@
 namespace parigot::cli {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -115,6 +116,15 @@ TEST(SubprocessTest, ADescendantHoldingThePipeDoesNotDelayTheEnd) {
   Subprocess child = Sh("sleep 5 & echo parent done");
   Finished done = RunToEnd(child);
   EXPECT_THAT(done.out, ElementsAre("parent done"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+TEST(SubprocessTest, ADescendantStillWritingDoesNotHoldTheClose) {
+  auto start = std::chrono::steady_clock::now();
+  // The descendant writes until the pipe is closed (then SIGPIPE ends it).
+  Subprocess child = Sh("(while :; do echo more; done) & echo parent done");
+  Finished done = RunToEnd(child);
+  EXPECT_THAT(done.out, Contains("parent done"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
