@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -138,6 +139,9 @@ int Up(const CommonFlags& flags) {
     std::cerr << "parigot: " << plan.status().message() << "\n";
     return kExitUsage;
   }
+  // If stdout goes away (`parigot up ... | head`), the application runs on
+  // and ends as usual rather than leaving its hosts without a supervisor.
+  std::signal(SIGPIPE, SIG_IGN);
   auto logger = MakeLogger(flags.verbose);
   for (const std::string& host : plan->idle_hosts) {
     logger->info("[up] host {} has nothing to run: not started", host);
