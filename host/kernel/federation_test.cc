@@ -9,6 +9,7 @@
 
 #include "host/kernel/federation.h"
 #include "host/kernel/kernel.h"
+#include "host/kernel/testing/kernel_fixture.h"
 
 namespace parigot::kernel {
 namespace {
@@ -82,50 +83,8 @@ class FakeFederation : public Federation {
   std::vector<int> exit_codes;
 };
 
-class FederationTest : public ::testing::Test {
+class FederationTest : public testing::KernelFixture {
  protected:
-  KernelOptions Options(milliseconds startup = milliseconds(2000),
-                        milliseconds call = milliseconds(200)) {
-    KernelOptions options;
-    options.startup_timeout = startup;
-    options.call_timeout = call;
-    options.log = [this](std::string_view source, LogLevel,
-                         std::string_view text) {
-      std::lock_guard lock(log_mu_);
-      log_ += std::string(source) + ": " + std::string(text) + "\n";
-    };
-    return options;
-  }
-  std::string LogText() {
-    std::lock_guard lock(log_mu_);
-    return log_;
-  }
-
-  GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
-                std::vector<ServiceName> exports,
-                std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr) {
-    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1");
-    kernel.StartGuests();
-    std::string registered;
-    EXPECT_EQ(kernel.Register(guest, &registered), sc::NoError);
-    std::vector<ServiceId> local;
-    if (!exports.empty()) {
-      EXPECT_EQ(kernel.Export(guest, exports, ids ? ids : &local), sc::NoError);
-    }
-    if (!requires_.empty()) {
-      EXPECT_EQ(kernel.Require(guest, requires_), sc::NoError);
-    }
-    EXPECT_EQ(kernel.Launch(guest), sc::NoError);
-    return guest;
-  }
-
-  static Event Read(Kernel& kernel, GuestId guest, int ms = 2000) {
-    Event event;
-    EXPECT_EQ(kernel.ReadOne(guest, milliseconds(ms), &event), sc::NoError);
-    return event;
-  }
-
   // Locates kGreeting for `guest` and dispatches to its method `method`.
   static CallId Call(Kernel& kernel, GuestId guest, const std::string& method,
                      std::string param, milliseconds timeout = milliseconds(0)) {
@@ -143,10 +102,6 @@ class FederationTest : public ::testing::Test {
     ADD_FAILURE() << "no method " << method;
     return CallId();
   }
-
-  static inline const ServiceName kGreeting{"greeting.v1", "Greeting"};
-  std::mutex log_mu_;
-  std::string log_;
 };
 
 TEST_F(FederationTest, RemoteServiceReleasesItsRequirerAndAnswersItsCalls) {
