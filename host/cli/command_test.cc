@@ -2,13 +2,18 @@
 // of network mode, and the host tag of log lines under --host.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <chrono>
+#include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "host/cli/subprocess.h"
 #include "host/cli/supervisor.h"
 
 namespace parigot::cli {
@@ -97,6 +102,68 @@ Host = "front"
   EXPECT_THAT(up.output, HasSubstr("[up] host back has nothing to run: not started"));
   EXPECT_THAT(up.output, HasSubstr("[front/helloworld] bonjour world"));
   EXPECT_THAT(up.output, HasSubstr("[up] host front exited with code 0"));
+  fs::remove_all(dir_pattern);
+}
+
+// The pids of `parent`'s children, from /proc.
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    size_t paren = line.rfind(')');
+    if (paren == std::string::npos) continue;
+    char state;
+    pid_t ppid;
+    if (std::sscanf(line.c_str() + paren + 1, " %c %d", &state, &ppid) == 2 &&
+        ppid == parent && state != 'Z') {
+      children.push_back(std::stoi(entry.path().filename().string()));
+    }
+  }
+  return children;
+}
+
+// True while `pid` runs (a zombie no longer does).
+bool Running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+// `parigot up` killed with SIGKILL cannot stop its hosts: they stop
+// themselves rather than serve on, orphaned.
+TEST(CommandTest, HostsEndWhenUpIsKilled) {
+  std::string dir_pattern = fs::temp_directory_path() / "command_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir_pattern.data()), nullptr);
+  fs::path descriptor = fs::path(dir_pattern) / "server.toml";
+  // A host with a server and no program runs until it is stopped.
+  std::ofstream(descriptor) << R"([config.server.host.only]
+Listen = "127.0.0.1:17393"
+[config.server.microservice.greet]
+WasmPath = "greet.wasm"
+Host = "only"
+)";
+  Result<Subprocess> up = Subprocess::Spawn(
+      {PARIGOT_BINARY, "up", descriptor.string(), "--engine", "interp"});
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  std::vector<pid_t> hosts;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (hosts.empty() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    hosts = ChildrenOf(up->pid());
+  }
+  ASSERT_EQ(hosts.size(), 1u);
+  up->Signal(SIGKILL);
+  up->Wait();
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (Running(hosts[0]) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(Running(hosts[0])) << "host pid " << hosts[0] << " outlived up";
+  if (Running(hosts[0])) kill(hosts[0], SIGKILL);
   fs::remove_all(dir_pattern);
 }
 

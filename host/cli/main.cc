@@ -4,6 +4,7 @@
 //   parigot test app.toml [...]
 //   parigot up   app.toml [--deployment NAME] [--engine aot|interp] [--test]
 //   parigot check app.toml [--deployment NAME]
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -78,7 +79,24 @@ std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags)
   return std::move(*deployment);
 }
 
+// Set by `parigot up` for its hosts: its own pid.
+constexpr char kSupervisorPidEnvVar[] = "PARIGOT_SUPERVISOR_PID";
+
+// A host started by `parigot up` ends (SIGTERM, as if up had sent it) when
+// up dies without stopping it, e.g. killed with SIGKILL: never an orphan
+// serving on its port.
+void EndWithSupervisor() {
+  const char* supervisor = std::getenv(kSupervisorPidEnvVar);
+  if (supervisor == nullptr) return;
+  pid_t expected = static_cast<pid_t>(std::atol(supervisor));
+  if (expected <= 0 || getppid() != expected) return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // The supervisor may have died before prctl took effect.
+  if (getppid() != expected) std::raise(SIGTERM);
+}
+
 int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
+  EndWithSupervisor();
   std::optional<parigot::deploy::DeploymentOptions> deployment = Load(flags);
   if (!deployment) return kExitUsage;
   if (parigot::Status host = parigot::cli::CheckHostFlag(*deployment, flags.host);
@@ -142,6 +160,7 @@ int Up(const CommonFlags& flags) {
   // If stdout goes away (`parigot up ... | head`), the application runs on
   // and ends as usual rather than leaving its hosts without a supervisor.
   std::signal(SIGPIPE, SIG_IGN);
+  setenv(kSupervisorPidEnvVar, std::to_string(getpid()).c_str(), 1);
   auto logger = MakeLogger(flags.verbose);
   for (const std::string& host : plan->idle_hosts) {
     logger->info("[up] host {} has nothing to run: not started", host);
