@@ -2,8 +2,12 @@
 // of network mode, and the host tag of log lines under --host.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -133,6 +137,18 @@ bool Running(pid_t pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
 }
 
+// True if something accepts connections on 127.0.0.1:`port`.
+bool Listening(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return connected;
+}
+
 // `parigot up` killed with SIGKILL cannot stop its hosts: they stop
 // themselves rather than serve on, orphaned.
 TEST(CommandTest, HostsEndWhenUpIsKilled) {
@@ -156,13 +172,21 @@ Host = "only"
     hosts = ChildrenOf(up->pid());
   }
   ASSERT_EQ(hosts.size(), 1u);
+  // Once it serves: the host has started.
+  while (!Listening(17393) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(Listening(17393));
   up->Signal(SIGKILL);
   up->Wait();
   until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (Running(hosts[0]) && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_FALSE(Running(hosts[0])) << "host pid " << hosts[0] << " outlived up";
+  std::ifstream status("/proc/" + std::to_string(hosts[0]) + "/status");
+  std::string state((std::istreambuf_iterator<char>(status)), {});
+  EXPECT_FALSE(Running(hosts[0])) << "host pid " << hosts[0] << " outlived up:\n"
+                                  << state;
   if (Running(hosts[0])) kill(hosts[0], SIGKILL);
   fs::remove_all(dir_pattern);
 }
