@@ -24,6 +24,8 @@ packages=(
   libboost-context-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev gdb python3
+  # A gRPC client that is not parigot, for the network-mode tests.
+  python3-grpcio python3-protobuf
   # SHA-256 for the AOT cache keys (libcrypto).
   libssl-dev
   # clang's sanitizer runtimes, for the ASan/UBSan codec tests.

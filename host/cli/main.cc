@@ -1,11 +1,14 @@
 // The `parigot` command. See docs/cli.md.
 //
-//   parigot run  app.toml [--deployment NAME] [--engine aot|interp]
+//   parigot run  app.toml [--deployment NAME] [--engine aot|interp] [--host H]
 //   parigot test app.toml [...]
+//   parigot up   app.toml [--deployment NAME] [--engine aot|interp] [--test]
 //   parigot check app.toml [--deployment NAME]
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "host/cli/hosts.h"
+#include "host/cli/supervisor.h"
 #include "host/engine/make_engine.h"
 #include "host/runtime/application.h"
 #include "parigot/deploy/descriptor.h"
@@ -56,6 +61,8 @@ struct CommonFlags {
   std::string deployment;
   std::string engine = "aot";  // the default engine (DESIGN.md section 5)
   bool verbose = false;
+  std::string host;   // run, test: the one host to run
+  bool test = false;  // up: run the Test programs
 };
 
 std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags) {
@@ -72,29 +79,112 @@ std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags)
   return std::move(*deployment);
 }
 
+// Set by `parigot up` for its hosts: its own pid.
+constexpr char kSupervisorPidEnvVar[] = "PARIGOT_SUPERVISOR_PID";
+
+// A host started by `parigot up` ends (SIGTERM, as if up had sent it) when
+// up dies without stopping it, e.g. killed with SIGKILL: never an orphan
+// serving on its port.
+void EndWithSupervisor() {
+  const char* supervisor = std::getenv(kSupervisorPidEnvVar);
+  if (supervisor == nullptr) return;
+  pid_t expected = static_cast<pid_t>(std::atol(supervisor));
+  if (expected <= 0 || getppid() != expected) return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // The supervisor may have died before prctl took effect.
+  if (getppid() != expected) std::raise(SIGTERM);
+}
+
 int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
+  EndWithSupervisor();
   std::optional<parigot::deploy::DeploymentOptions> deployment = Load(flags);
   if (!deployment) return kExitUsage;
+  if (parigot::Status host = parigot::cli::CheckHostFlag(*deployment, flags.host);
+      !host.ok()) {
+    std::cerr << "parigot: " << host.message() << "\n";
+    return kExitUsage;
+  }
   auto logger = MakeLogger(flags.verbose);
   parigot::runtime::ApplicationOptions options;
   options.mode = mode;
   options.default_engine = flags.engine;
-  options.log = [logger](std::string_view source, parigot::kernel::LogLevel level,
-                         std::string_view text) {
-    logger->log(ToSpdlog(level), "[{}] {}", source, text);
+  options.host = flags.host;
+  // With --host, lines name their host too ("[front/helloworld]"), so that
+  // the merged log of `parigot up` says where each line comes from.
+  std::string prefix = flags.host.empty() ? "" : flags.host + "/";
+  options.log = [logger, prefix](std::string_view source,
+                                 parigot::kernel::LogLevel level,
+                                 std::string_view text) {
+    logger->log(ToSpdlog(level), "[{}{}] {}", prefix, source, text);
   };
   auto result = parigot::runtime::RunApplication(*deployment, options);
   if (!result.ok()) {
-    std::cerr << "parigot: " << result.status().message() << "\n";
+    // Under `parigot up` this line is merged with other hosts' output.
+    std::cerr << "parigot: " << (flags.host.empty() ? "" : "host " + flags.host + ": ")
+              << result.status().message() << "\n";
     return kExitUsage;
   }
-  logger->debug("[parigot] application exited with code {}", result->exit_code);
+  logger->debug("[{}parigot] application exited with code {}", prefix,
+                result->exit_code);
   logger->flush();
   if (result->abandoned_guests > 0) {
     std::fflush(nullptr);
     std::_Exit(result->exit_code);
   }
   return result->exit_code;
+}
+
+// `parigot up`: every host of the deployment as a child process running
+// `parigot run --host H`, supervised (host/cli/supervisor.h).
+int Up(const CommonFlags& flags) {
+  std::optional<parigot::deploy::DeploymentOptions> deployment = Load(flags);
+  if (!deployment) return kExitUsage;
+  parigot::deploy::RunMode mode =
+      flags.test ? parigot::deploy::RunMode::kTest : parigot::deploy::RunMode::kRun;
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  parigot::cli::HostCommand command{
+      // Still this program if its file is replaced or deleted while it runs.
+      .executable = "/proc/self/exe",
+      .argv0 = error ? "parigot" : self.string(),
+      .descriptor = flags.descriptor,
+      .engine = flags.engine,
+      .verbose = flags.verbose,
+  };
+  parigot::Result<parigot::cli::UpPlan> plan =
+      parigot::cli::PlanUp(*deployment, mode, command);
+  if (!plan.ok()) {
+    std::cerr << "parigot: " << plan.status().message() << "\n";
+    return kExitUsage;
+  }
+  // If stdout goes away (`parigot up ... | head`), the application runs on
+  // and ends as usual rather than leaving its hosts without a supervisor.
+  std::signal(SIGPIPE, SIG_IGN);
+  setenv(kSupervisorPidEnvVar, std::to_string(getpid()).c_str(), 1);
+  auto logger = MakeLogger(flags.verbose);
+  for (const std::string& host : plan->idle_hosts) {
+    logger->info("[up] host {} has nothing to run: not started", host);
+  }
+  parigot::cli::Supervisor supervisor(
+      std::move(plan->children),
+      {.output =
+           [](std::string_view line) {
+             // Children format their own lines; one thread writes them all.
+             std::fwrite(line.data(), 1, line.size(), stdout);
+             std::fputc('\n', stdout);
+             std::fflush(stdout);
+           },
+       .report =
+           [logger](spdlog::level::level_enum level, std::string_view text) {
+             logger->log(level, "[up] {}", text);
+           }});
+  parigot::Result<int> exit_code = supervisor.Run();
+  if (!exit_code.ok()) {
+    std::cerr << "parigot: " << exit_code.status().message() << "\n";
+    return kExitUsage;
+  }
+  logger->debug("[up] application exited with code {}", *exit_code);
+  return *exit_code;
 }
 
 void AddCommonFlags(CLI::App* command, CommonFlags& flags) {
@@ -121,8 +211,10 @@ int main(int argc, char** argv) {
   }
   CLI::App* run = app.add_subcommand("run", "run an application's Main program and its services");
   CLI::App* test = app.add_subcommand("test", "run an application's Test programs and its services");
+  CLI::App* up = app.add_subcommand(
+      "up", "run every host of a networked deployment as its own process");
   CLI::App* check = app.add_subcommand("check", "validate a descriptor and exit");
-  for (CLI::App* command : {run, test}) {
+  for (CLI::App* command : {run, test, up}) {
     AddCommonFlags(command, flags);
     command->add_option("--engine", flags.engine,
                         "engine for microservices whose descriptor names none "
@@ -130,6 +222,12 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(engines));
     command->add_flag("-v,--verbose", flags.verbose, "log debug lines too");
   }
+  for (CLI::App* command : {run, test}) {
+    command->add_option("--host", flags.host,
+                        "run only this host's microservices (network mode); "
+                        "without it, a deployment with hosts runs in one process");
+  }
+  up->add_flag("--test", flags.test, "run the Test programs instead of Main");
   AddCommonFlags(check, flags);
 
   try {
@@ -141,6 +239,7 @@ int main(int argc, char** argv) {
 
   if (run->parsed()) return Run(flags, parigot::deploy::RunMode::kRun);
   if (test->parsed()) return Run(flags, parigot::deploy::RunMode::kTest);
+  if (up->parsed()) return Up(flags);
   if (check->parsed()) {
     if (!Load(flags)) return kExitUsage;
     std::cout << flags.descriptor << ": ok\n";

@@ -54,6 +54,27 @@ Status Diagnostics::ToStatus() const {
   return Status(code, std::move(message));
 }
 
+std::string JoinKey(std::string_view table_path, std::string_view key) {
+  std::string out(table_path);
+  if (!key.empty()) {
+    if (!out.empty()) out += '.';
+    out += key;
+  }
+  return out;
+}
+
+std::string DeploymentKey(const DeploymentOptions& deployment,
+                          std::string_view key) {
+  return JoinKey(deployment.key_path.empty() ? "config" : deployment.key_path,
+                 key);
+}
+
+SourceLocation Where(const KeyLocations& locations, std::string_view key,
+                     const SourceLocation& table) {
+  if (auto it = locations.find(key); it != locations.end()) return it->second;
+  return table;
+}
+
 bool Diagnostics::HasErrorFor(std::string_view key) const {
   for (const Diagnostic& d : list_) {
     if (d.key == key) return true;

@@ -1,5 +1,6 @@
 // Internal: the error list shared by the descriptor's parse, validate and
-// resolve steps, and the "did you mean" helper.
+// resolve steps, the steps themselves, and the helpers they share to name
+// keys in messages and suggest a "did you mean".
 //
 // Thread safety: a Diagnostics is confined to the thread that fills it.
 #ifndef PARIGOT_HOST_DEPLOY_DIAGNOSTICS_H_
@@ -47,30 +48,79 @@ class Diagnostics {
   std::vector<Diagnostic> list_;
 };
 
+// `key` as it would be written in a dotted TOML key: bare when it only has
+// A-Za-z0-9_- characters, else quoted.
+std::string TomlKey(std::string_view key);
+
 // The steps behind descriptor.h, reporting into `diagnostics` instead of
 // returning a Status. Parse returns nullopt when no model could be built (the
 // file is unreadable or not TOML, or no deployment could be chosen); else the
-// model, possibly with errors reported for some keys.
+// model, possibly with errors reported for some keys. Validate appends its
+// non-fatal findings to `warnings` when it is not null (it may point to
+// deployment.warnings: Validate never reads that field).
 std::optional<DeploymentOptions> Parse(const std::filesystem::path& path,
                                        std::string_view deployment_name,
                                        Diagnostics& diagnostics);
-void Validate(const DeploymentOptions& deployment, Diagnostics& diagnostics);
+void Validate(const DeploymentOptions& deployment, Diagnostics& diagnostics,
+              std::vector<std::string>* warnings);
 void Resolve(DeploymentOptions& deployment,
              std::span<const std::filesystem::path> extra_dirs,
              Diagnostics& diagnostics);
+// The part of Validate about network mode (placement.cc): hosts, each
+// microservice's Host, external services.
+void ValidatePlacement(const DeploymentOptions& deployment,
+                       Diagnostics& diagnostics,
+                       std::vector<std::string>* warnings);
 
-// The full dotted key of `key` in `ms` ("config.dev.microservice.greet.Env").
-std::string FullKey(const MicroserviceOptions& ms, std::string_view key);
+// `table_path` + "." + `key`, or `table_path` alone when `key` is empty.
+std::string JoinKey(std::string_view table_path, std::string_view key);
+
+// What stands before the name of a table built by code (which has no
+// key_path) in its keys: "host.front.Listen", "external.kv.Address", and for
+// a microservice nothing, "greet.WasmPath". It keeps a host, an external and
+// a microservice of the same name apart.
+constexpr std::string_view CodeKeyPrefix(const MicroserviceOptions&) {
+  return "";
+}
+constexpr std::string_view CodeKeyPrefix(const HostOptions&) { return "host."; }
+constexpr std::string_view CodeKeyPrefix(const ExternalServiceOptions&) {
+  return "external.";
+}
+
+// The full dotted key of `key` in a named table (a MicroserviceOptions,
+// HostOptions or ExternalServiceOptions): "config.dev.microservice.greet.Env".
+// Options built by code have no key_path; CodeKeyPrefix and the name stand in
+// for it.
+template <typename NamedTable>
+std::string FullKey(const NamedTable& table, std::string_view key) {
+  if (!table.key_path.empty()) return JoinKey(table.key_path, key);
+  return JoinKey(std::string(CodeKeyPrefix(table)) + TomlKey(table.name), key);
+}
+
+// Reports a named table whose name is empty; `what` names its kind, with its
+// article ("a host").
+template <typename NamedTable>
+void CheckName(const NamedTable& table, std::string_view what,
+               Diagnostics& diagnostics) {
+  if (!table.name.empty()) return;
+  diagnostics.Add(table.location, FullKey(table, ""),
+                  std::string(what) + " needs a non-empty name");
+}
+
+// The full dotted key of a deployment-level `key` ("config.dev.Timezone").
+std::string DeploymentKey(const DeploymentOptions& deployment,
+                          std::string_view key);
+
+// Where `key` was written, else `table` (the location of the table holding
+// it, for keys that were left out).
+SourceLocation Where(const KeyLocations& locations, std::string_view key,
+                     const SourceLocation& table);
 
 // The entry of `known` closest to `unknown` by case-insensitive edit distance
 // (transpositions count once), if within one edit per three characters (at
 // least 1, at most 2); else "".
 std::string_view Suggest(std::string_view unknown,
                          std::span<const std::string_view> known);
-
-// `key` as it would be written in a dotted TOML key: bare when it only has
-// A-Za-z0-9_- characters, else quoted.
-std::string TomlKey(std::string_view key);
 
 }  // namespace parigot::deploy::internal
 

@@ -40,39 +40,37 @@ std::optional<EngineKind> ParseEngineKind(std::string_view name) {
 
 namespace {
 
+// "file:line: key" for `key` of a table whose full dotted key is `table_path`.
 std::string Describe(const KeyLocations& locations,
-                     const SourceLocation& table, const std::string& key_path,
+                     const SourceLocation& table, std::string_view table_path,
                      std::string_view key) {
-  SourceLocation where = table;
-  if (auto it = locations.find(key); it != locations.end()) where = it->second;
+  SourceLocation where = internal::Where(locations, key, table);
   where.column = 0;  // "file:line: key"
-  std::string full = key_path;
-  if (!key.empty()) {
-    if (!full.empty()) full += '.';
-    full += key;
-  }
+  std::string full = internal::JoinKey(table_path, key);
   std::string prefix = where.ToString();
   return prefix.empty() ? full : prefix + ": " + full;
 }
 
-}  // namespace
-
-namespace internal {
-
-std::string FullKey(const MicroserviceOptions& ms, std::string_view key) {
-  std::string out = ms.key_path.empty() ? TomlKey(ms.name) : ms.key_path;
-  if (!key.empty()) {
-    out += '.';
-    out += key;
-  }
-  return out;
+// DescribeKey for a named table (microservice, host, external).
+template <typename NamedTable>
+std::string DescribeTableKey(const NamedTable& table, std::string_view key) {
+  return Describe(table.key_locations, table.location,
+                  internal::FullKey(table, ""), key);
 }
 
-}  // namespace internal
+}  // namespace
 
 std::string DescribeKey(const MicroserviceOptions& ms, std::string_view key) {
-  std::string path = internal::FullKey(ms, "");
-  return Describe(ms.key_locations, ms.location, path, key);
+  return DescribeTableKey(ms, key);
+}
+
+std::string DescribeKey(const HostOptions& host, std::string_view key) {
+  return DescribeTableKey(host, key);
+}
+
+std::string DescribeKey(const ExternalServiceOptions& external,
+                        std::string_view key) {
+  return DescribeTableKey(external, key);
 }
 
 std::string DescribeKey(const DeploymentOptions& deployment,

@@ -1,4 +1,5 @@
-// The option structs' helpers: names, DescribeKey, MicroservicesFor.
+// The option structs' helpers: names, DescribeKey, MicroservicesFor,
+// DialAddress.
 #include "parigot/deploy/options.h"
 
 #include "test_util.h"
@@ -47,10 +48,41 @@ Env = ["A=1",
   EXPECT_EQ(DescribeKey(*d, "Timezone"), "app.toml:2: config.dev.Timezone");
 }
 
+TEST_F(DescribeKeyTest, HostAndExternalKeys) {
+  auto d = ParseDescriptor(Descriptor(R"([config.net.host.front]
+Listen = "127.0.0.1:7401"
+[config.net.external.kv]
+Service = "kv.v1.Store"
+Address = "127.0.0.1:9000"
+)"),
+                           "");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(DescribeKey(d->hosts[0], "Listen"),
+            "app.toml:2: config.net.host.front.Listen");
+  EXPECT_EQ(DescribeKey(d->hosts[0], "Address"),
+            "app.toml:1: config.net.host.front.Address");
+  EXPECT_EQ(DescribeKey(d->externals[0], "Address"),
+            "app.toml:5: config.net.external.kv.Address");
+}
+
 TEST(OptionsTest, DescribeKeyWithoutAFile) {
   MicroserviceOptions ms;
   ms.name = "svc";
   EXPECT_EQ(DescribeKey(ms, "WasmPath"), "svc.WasmPath");
+  HostOptions host;
+  host.name = "front";
+  EXPECT_EQ(DescribeKey(host, "Listen"), "host.front.Listen");
+  ExternalServiceOptions external;
+  external.name = "kv";
+  EXPECT_EQ(DescribeKey(external, ""), "external.kv");
+}
+
+TEST(OptionsTest, DialAddressIsAddressElseListen) {
+  HostOptions host;
+  host.listen = "0.0.0.0:7401";
+  EXPECT_EQ(DialAddress(host), "0.0.0.0:7401");
+  host.address = "front.example:7401";
+  EXPECT_EQ(DialAddress(host), "front.example:7401");
 }
 
 TEST(OptionsTest, MicroservicesForRunAndTestModes) {

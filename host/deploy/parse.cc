@@ -1,8 +1,10 @@
 // ParseDescriptor: TOML -> DeploymentOptions, reporting syntax errors, unknown
-// keys and values of the wrong type. Semantic checks live in validate.cc.
+// keys and values of the wrong type. Semantic checks live in validate.cc and
+// placement.cc.
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <functional>
 #include <system_error>
 
 #include <toml++/toml.h>
@@ -17,13 +19,16 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 1> kTopKeys = {"config"};
-constexpr std::array<std::string_view, 6> kDeploymentKeys = {
-    "Timezone", "SearchDir",        "ParigotLibPath",
-    "ParigotLibSymbol", "Timeout", "microservice"};
+constexpr std::array<std::string_view, 8> kDeploymentKeys = {
+    "Timezone", "SearchDir",    "ParigotLibPath", "ParigotLibSymbol",
+    "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 7> kMicroserviceKeys = {
-    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine"};
+constexpr std::array<std::string_view, 8> kMicroserviceKeys = {
+    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine", "Host"};
+constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
+constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
+                                                           "Address"};
 constexpr std::array<std::string_view, 2> kEngineNames = {"aot", "interp"};
 
 std::string_view TypeName(toml::node_type type) {
@@ -128,6 +133,93 @@ class Parser {
     return out;
   }
 
+  // Host: one string, or an array of them.
+  std::vector<std::string> StringOrStringArray(const toml::node& node,
+                                               const toml::key& key,
+                                               const std::string& full_key,
+                                               KeyLocations& locations) {
+    if (node.is_string()) return {**node.as_string()};
+    if (node.is_array()) return StringArray(node, key, full_key, locations);
+    Error(key.source(), full_key,
+          "expected a string or an array of strings, got " +
+              std::string(TypeName(node.type())));
+    return {};
+  }
+
+  // A table whose keys, all from `known`, have string values: calls
+  // `set(key, value)` for each well-typed one and records where it was
+  // written; reports the others.
+  void StringTable(const toml::table& table, const std::string& path,
+                   std::span<const std::string_view> known,
+                   KeyLocations& locations,
+                   const std::function<void(std::string_view, std::string)>&
+                       set) {
+    for (auto [key, node] : InOrder(table)) {
+      std::string_view k = key->str();
+      std::string full = path + "." + TomlKey(k);
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        UnknownKey(*key, full, known);
+        continue;
+      }
+      if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
+        continue;
+      }
+      locations[std::string(k)] = Loc(key->source());
+      set(k, **node->as_string());
+    }
+  }
+
+  // `node`, the value of `key` (full key `path`), as a table of tables
+  // ([config.dev.microservice.NAME]): calls `parse(name, table, full key)`
+  // for each entry in file order, reporting entries that are not tables.
+  void ForEachNamedTable(
+      const toml::node& node, const toml::key& key, const std::string& path,
+      const std::function<void(const toml::key&, const toml::table&,
+                               const std::string&)>& parse) {
+    if (!CheckType(node, key.source(), path, toml::node_type::table)) return;
+    for (auto [name, entry] : InOrder(*node.as_table())) {
+      std::string entry_path = path + "." + TomlKey(name->str());
+      if (CheckType(*entry, name->source(), entry_path,
+                    toml::node_type::table)) {
+        parse(*name, *entry->as_table(), entry_path);
+      }
+    }
+  }
+
+  // The options of the table named `name` (full key `path`), with only the
+  // name, key path and location filled.
+  template <typename NamedTable>
+  NamedTable Named(const toml::key& name, const std::string& path) const {
+    NamedTable options;
+    options.name = std::string(name.str());
+    options.key_path = path;
+    options.location = Loc(name.source());
+    return options;
+  }
+
+  HostOptions ParseHost(const toml::key& name, const toml::table& table,
+                        const std::string& path) {
+    auto host = Named<HostOptions>(name, path);
+    StringTable(table, path, kHostKeys, host.key_locations,
+                [&](std::string_view k, std::string value) {
+                  (k == "Listen" ? host.listen : host.address) =
+                      std::move(value);
+                });
+    return host;
+  }
+
+  ExternalServiceOptions ParseExternal(const toml::key& name,
+                                       const toml::table& table,
+                                       const std::string& path) {
+    auto external = Named<ExternalServiceOptions>(name, path);
+    StringTable(table, path, kExternalKeys, external.key_locations,
+                [&](std::string_view k, std::string value) {
+                  (k == "Service" ? external.service : external.address) =
+                      std::move(value);
+                });
+    return external;
+  }
+
   void ParseTimeouts(const toml::table& table, const std::string& path,
                      DeploymentOptions& d) {
     for (auto [key, node] : InOrder(table)) {
@@ -149,10 +241,7 @@ class Parser {
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
-    MicroserviceOptions ms;
-    ms.name = std::string(name.str());
-    ms.key_path = path;
-    ms.location = Loc(name.source());
+    auto ms = Named<MicroserviceOptions>(name, path);
     struct Flag {
       std::string_view key;
       MicroserviceKind kind;
@@ -171,6 +260,8 @@ class Parser {
         ms.args = StringArray(*node, *key, full, ms.key_locations);
       } else if (k == "Env") {
         ms.env = StringArray(*node, *key, full, ms.key_locations);
+      } else if (k == "Host") {
+        ms.hosts = StringOrStringArray(*node, *key, full, ms.key_locations);
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;
@@ -245,18 +336,24 @@ class Parser {
           ParseTimeouts(*node->as_table(), full, d);
         }
       } else if (k == "microservice") {
-        if (!CheckType(*node, key->source(), full, toml::node_type::table)) {
-          continue;
-        }
-        for (auto [name, ms] : InOrder(*node->as_table())) {
-          std::string ms_path = full + "." + TomlKey(name->str());
-          if (!CheckType(*ms, name->source(), ms_path,
-                         toml::node_type::table)) {
-            continue;
-          }
-          d.microservices.push_back(
-              ParseMicroservice(*name, *ms->as_table(), ms_path));
-        }
+        ForEachNamedTable(*node, *key, full,
+                          [&](const toml::key& name, const toml::table& t,
+                              const std::string& p) {
+                            d.microservices.push_back(
+                                ParseMicroservice(name, t, p));
+                          });
+      } else if (k == "host") {
+        ForEachNamedTable(*node, *key, full,
+                          [&](const toml::key& name, const toml::table& t,
+                              const std::string& p) {
+                            d.hosts.push_back(ParseHost(name, t, p));
+                          });
+      } else if (k == "external") {
+        ForEachNamedTable(*node, *key, full,
+                          [&](const toml::key& name, const toml::table& t,
+                              const std::string& p) {
+                            d.externals.push_back(ParseExternal(name, t, p));
+                          });
       }
     }
   }

@@ -1,5 +1,6 @@
 // ValidateDeployment and ResolveWasmPaths: the checks that need the whole
-// model (validation) or the file system (resolution), plus LoadDeployment.
+// model (validation; its network-mode part is in placement.cc) or the file
+// system (resolution), plus LoadDeployment.
 #include <cstdlib>
 #include <string_view>
 #include <system_error>
@@ -13,20 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where `key` was written, else the table's own location.
-SourceLocation Where(const KeyLocations& locations, std::string_view key,
-                     const SourceLocation& table) {
-  if (auto it = locations.find(key); it != locations.end()) return it->second;
-  return table;
-}
-
-std::string DeploymentKey(const DeploymentOptions& d, std::string_view key) {
-  std::string out = d.key_path.empty() ? "config" : d.key_path;
-  out += '.';
-  out += key;
-  return out;
-}
-
 void CheckTimeout(const DeploymentOptions& d, std::string_view key,
                   std::chrono::milliseconds value, Diagnostics& diagnostics) {
   if (value.count() > 0) return;
@@ -39,10 +26,7 @@ void CheckTimeout(const DeploymentOptions& d, std::string_view key,
 
 void ValidateMicroservice(const MicroserviceOptions& ms,
                           Diagnostics& diagnostics) {
-  if (ms.name.empty()) {
-    diagnostics.Add(ms.location, FullKey(ms, ""),
-                    "a microservice needs a non-empty name");
-  }
+  CheckName(ms, "a microservice", diagnostics);
   if (ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),
@@ -112,7 +96,8 @@ bool IsRegularFile(const fs::path& p) {
 
 }  // namespace
 
-void Validate(const DeploymentOptions& d, Diagnostics& diagnostics) {
+void Validate(const DeploymentOptions& d, Diagnostics& diagnostics,
+              std::vector<std::string>* warnings) {
   if (d.microservices.empty()) {
     diagnostics.Add(d.location, DeploymentKey(d, "microservice"),
                     "no microservices: add at least one [" +
@@ -128,6 +113,7 @@ void Validate(const DeploymentOptions& d, Diagnostics& diagnostics) {
                     DeploymentKey(d, "Timezone"),
                     "must not be empty (leave it out to set no TZ)");
   }
+  ValidatePlacement(d, diagnostics, warnings);
 }
 
 void Resolve(DeploymentOptions& d, std::span<const fs::path> extra_dirs,
@@ -176,9 +162,10 @@ void Resolve(DeploymentOptions& d, std::span<const fs::path> extra_dirs,
 
 }  // namespace internal
 
-Status ValidateDeployment(const DeploymentOptions& deployment) {
+Status ValidateDeployment(const DeploymentOptions& deployment,
+                          std::vector<std::string>* warnings) {
   internal::Diagnostics diagnostics;
-  internal::Validate(deployment, diagnostics);
+  internal::Validate(deployment, diagnostics, warnings);
   return diagnostics.ToStatus();
 }
 
@@ -196,7 +183,7 @@ Result<DeploymentOptions> LoadDeployment(
   std::optional<DeploymentOptions> d =
       internal::Parse(path, deployment_name, diagnostics);
   if (!d) return diagnostics.ToStatus();
-  internal::Validate(*d, diagnostics);
+  internal::Validate(*d, diagnostics, &d->warnings);
   internal::Resolve(*d, extra_dirs, diagnostics);
   if (!diagnostics.empty()) return diagnostics.ToStatus();
   return std::move(*d);

@@ -23,23 +23,56 @@ struct Kernel::Guest {
   // the method it is running right now.
   std::optional<CallId> running_call;
   bool killed = false;
+  // Its launch failed (cycle, missing requirement): it runs only to exit.
+  bool startup_failed = false;
 };
 
 struct Kernel::Service {
   ServiceId id;
   ServiceName name;
-  Guest* exporter;
+  // The guest here that exports it; null when only other processes serve it.
+  Guest* exporter = nullptr;
   std::vector<std::pair<std::string, MethodId>> methods;
-  bool alive = true;
+  // The local exporter has not ended.
+  bool alive = false;
+  // Replicas in other processes, and the next one to try (round-robin).
+  std::vector<std::shared_ptr<RemoteEndpoint>> remotes;
+  size_t next_remote = 0;
+
+  bool served_here() const { return exporter != nullptr && alive; }
 };
 
 struct Kernel::PendingCall {
-  Guest* caller;
-  Guest* callee;
+  Guest* caller;  // null: a call from another process, answered by `reply`
+  Guest* callee;  // null: a call sent to another process, through `remote`
   Service* service;
   MethodId method;
   Clock::time_point deadline;
   std::chrono::milliseconds timeout;
+  ReplyFn reply;
+  std::shared_ptr<RemoteEndpoint> remote;
+};
+
+// Work that must run after the kernel's lock is released: replies to remote
+// callers and calls into a transport, either of which may re-enter the
+// kernel. Declare it before the lock, so that it runs after the unlock.
+class Kernel::Deferred {
+ public:
+  Deferred() = default;
+  Deferred(const Deferred&) = delete;
+  Deferred& operator=(const Deferred&) = delete;
+  ~Deferred() { Run(); }
+
+  void Add(std::function<void()> work) { work_.push_back(std::move(work)); }
+  bool empty() const { return work_.empty(); }
+  void Run() {
+    std::vector<std::function<void()>> work = std::move(work_);
+    work_.clear();
+    for (auto& item : work) item();
+  }
+
+ private:
+  std::vector<std::function<void()>> work_;
 };
 
 Kernel::Kernel(KernelOptions options)
@@ -113,7 +146,7 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
   for (const ServiceName& name : names) {
     if (name.package.empty() || name.service.empty()) return sc::NotFound;
     auto it = services_by_name_.find(name);
-    if (it != services_by_name_.end()) {
+    if (it != services_by_name_.end() && it->second->exporter != nullptr) {
       const Guest* other = it->second->exporter;
       options_.log(guest->name, LogLevel::kError,
                    name.ToString() + " is exported twice: by " + other->name +
@@ -126,14 +159,18 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
     }
   }
   for (const ServiceName& name : names) {
-    auto service = std::make_unique<Service>();
-    service->id = NewIdLocked<ServiceId>();
-    service->name = name;
+    std::unique_ptr<Service>& service = services_by_name_[name];
+    if (service == nullptr) {
+      // Otherwise other processes serve it too: this guest joins them.
+      service = std::make_unique<Service>();
+      service->id = NewIdLocked<ServiceId>();
+      service->name = name;
+      services_[service->id] = service.get();
+    }
     service->exporter = guest;
-    services_[service->id] = service.get();
+    service->alive = true;
     guest->exports.push_back(service.get());
     ids->push_back(service->id);
-    services_by_name_[name] = std::move(service);
   }
   return sc::NoError;
 }
@@ -204,12 +241,15 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
                    guest.state == Guest::State::kEnded;
     for (const ServiceName& name : guest.requires_) {
       auto it = services_by_name_.find(name);
-      if (it == services_by_name_.end() || !it->second->alive) {
-        node.unexported.push_back(name.ToString());
-      } else {
-        node.depends_on.push_back(index[it->second->exporter]);
+      const Service* service =
+          it == services_by_name_.end() ? nullptr : it->second.get();
+      if (service != nullptr && service->served_here()) {
+        node.depends_on.push_back(index[service->exporter]);
         node.depends_on_service.push_back(name.ToString());
+      } else if (service == nullptr || service->remotes.empty()) {
+        node.unexported.push_back(name.ToString());
       }
+      // Else another process serves it already: nothing to wait for.
     }
   }
   return nodes;
@@ -218,14 +258,17 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
 // Lets every guest whose requirements run, run.
 void Kernel::ReleaseLaunchedLocked() {
   std::vector<StartupNode> nodes = StartupGraphLocked();
+  bool serving_changed = false;
   for (size_t i : ReleasableGuests(nodes)) {
     Guest& guest = *guests_[i];
     guest.state = Guest::State::kRunning;
+    serving_changed |= !guest.exports.empty();
     if (options_.colocate && !nodes[i].depends_on.empty()) {
       options_.colocate(guest.id, guests_[nodes[i].depends_on.front()]->id);
     }
     guest.mailbox.Put(LaunchCompleted{});
   }
+  if (serving_changed && federation_ != nullptr) federation_->ServingChanged();
   startup_done_ = std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
     return g->state == Guest::State::kRunning ||
            g->state == Guest::State::kEnded;
@@ -250,6 +293,7 @@ void Kernel::FailStartupLocked(Guest* guest, Err error,
   if (guest->state != Guest::State::kLaunched) return;
   options_.log(guest->name, LogLevel::kError, "start-up failed: " + detail);
   guest->state = Guest::State::kRunning;  // no longer waiting for launch
+  guest->startup_failed = true;
   guest->mailbox.Put(LaunchCompleted{error, detail});
 }
 
@@ -265,7 +309,9 @@ Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
                           it->second->exporter == guest;
   if (!required && !exported_by_self) return sc::NotRequired;
   if (it == services_by_name_.end()) return sc::LocateError;
-  if (!it->second->alive) return sc::ServiceDied;
+  if (!it->second->served_here() && it->second->remotes.empty()) {
+    return it->second->exporter != nullptr ? sc::ServiceDied : sc::LocateError;
+  }
   *service_id = it->second->id;
   *methods = it->second->methods;
   return sc::NoError;
@@ -274,6 +320,7 @@ Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
 Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
                      MethodId method_id, std::string param,
                      std::chrono::milliseconds timeout, CallId* call_id) {
+  Deferred after;
   std::lock_guard lock(mu_);
   Guest* caller = FindGuestLocked(caller_id);
   if (caller == nullptr) return sc::BadId;
@@ -288,25 +335,91 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
       service->methods.begin(), service->methods.end(),
       [&](const auto& binding) { return binding.second == method_id; });
   if (!known_method) return sc::IdDispatch;
-  if (!service->alive) return sc::ServiceDied;
+  if (!service->served_here() && service->remotes.empty()) {
+    return sc::ServiceDied;
+  }
   if (timeout.count() <= 0 || timeout > options_.call_timeout) {
     timeout = options_.call_timeout;
   }
 
   *call_id = NewIdLocked<CallId>();
   Clock::time_point deadline = Clock::now() + timeout;
-  calls_[*call_id] =
-      PendingCall{caller, service->exporter, service, method_id, deadline, timeout};
+  if (deadline < watchdog_wake_) watchdog_cv_.notify_all();
+  if (!service->served_here()) {
+    DispatchRemoteLocked(caller, service, method_id, std::move(param), deadline,
+                         timeout, *call_id, after);
+    return sc::NoError;
+  }
+  calls_[*call_id] = PendingCall{caller,   service->exporter, service, method_id,
+                                 deadline, timeout,           {},      nullptr};
   service->exporter->mailbox.Put(
       IncomingCall{*call_id, service_id, method_id, std::move(param)});
-  // Waking the watchdog is a futex call: only when it would sleep past this
-  // deadline, which in steady traffic (one timeout for all) is rare.
-  if (deadline < watchdog_wake_) watchdog_cv_.notify_all();
   return sc::NoError;
+}
+
+// Waking the watchdog (above) is a futex call: done only when it would sleep
+// past the new deadline, which in steady traffic (one timeout for all) is
+// rare.
+
+void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
+                                  MethodId method, std::string param,
+                                  Clock::time_point deadline,
+                                  std::chrono::milliseconds timeout,
+                                  CallId call, Deferred& after) {
+  // Round-robin over the replicas, skipping those known to be unreachable
+  // unless all are (one may have come back).
+  size_t count = service->remotes.size();
+  std::shared_ptr<RemoteEndpoint> remote;
+  for (size_t tried = 0; tried < count && remote == nullptr; ++tried) {
+    auto& candidate = service->remotes[service->next_remote++ % count];
+    if (candidate->Reachable()) remote = candidate;
+  }
+  if (remote == nullptr) remote = service->remotes[service->next_remote++ % count];
+  calls_[call] = PendingCall{caller,   nullptr, service, method,
+                             deadline, timeout, {},      remote};
+  after.Add([this, remote, call, name = service->name,
+             method_name = MethodNameLocked(*service, method),
+             param = std::move(param), deadline]() mutable {
+    remote->Send(call, name, method_name, std::move(param), deadline,
+                 [this, call](RemoteReply reply) {
+                   RemoteReplied(call, std::move(reply));
+                 });
+  });
+}
+
+void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
+  std::lock_guard lock(mu_);
+  // The answering host's exit is everyone's, and comes first.
+  if (reply.application_exit) {
+    ExitAllLocked(*reply.application_exit, ExitScope::kProcess);
+  }
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;  // already failed by its deadline
+  Guest* caller = it->second.caller;
+  if (reply.kernel_error != sc::NoError) {
+    options_.log(caller->name, LogLevel::kWarn,
+                 "call to " + it->second.service->name.ToString() + "." +
+                     MethodNameLocked(*it->second.service, it->second.method) +
+                     " failed: " + sc::KernelErr_Name(reply.kernel_error) +
+                     (reply.detail.empty() ? "" : ": " + reply.detail));
+  }
+  calls_.erase(it);
+  if (caller->state == Guest::State::kEnded) return;
+  caller->mailbox.Put(CallResolved{call_id, std::move(reply.result),
+                                   reply.result_error, reply.kernel_error});
+}
+
+std::string Kernel::MethodNameLocked(const Service& service,
+                                     MethodId method) const {
+  for (const auto& [name, id] : service.methods) {
+    if (id == method) return name;
+  }
+  return method.Short();
 }
 
 Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
                         int32_t result_error) {
+  Deferred after;
   std::lock_guard lock(mu_);
   Guest* callee = FindGuestLocked(callee_id);
   if (callee == nullptr) return sc::BadId;
@@ -318,6 +431,14 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
   }
   if (it->second.callee != callee) return sc::BadCallId;
   Guest* caller = it->second.caller;
+  if (caller == nullptr) {
+    after.Add([reply = std::move(it->second.reply), result = std::move(result),
+               result_error, exit = exit_code_]() mutable {
+      reply(RemoteReply{std::move(result), result_error, sc::NoError, {}, exit});
+    });
+    calls_.erase(it);
+    return sc::NoError;
+  }
   calls_.erase(it);
   if (caller->state == Guest::State::kEnded) return sc::CallerUnavailable;
   caller->mailbox.Put(
@@ -371,6 +492,7 @@ void Kernel::Log(GuestId id, LogLevel level, std::string_view text) {
 
 void Kernel::GuestEnded(GuestId id, int exit_code,
                         std::optional<std::string> trap) {
+  Deferred after;
   std::lock_guard lock(mu_);
   Guest* guest = FindGuestLocked(id);
   if (guest == nullptr || guest->state == Guest::State::kEnded) return;
@@ -380,13 +502,25 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
     options_.log(guest->name, LogLevel::kError, "trapped: " + *trap);
   }
   for (Service* service : guest->exports) service->alive = false;
+  if (!guest->exports.empty() && federation_ != nullptr) {
+    federation_->ServingChanged();
+  }
   // Callers waiting on this guest learn now, not at their deadline.
   for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->second.callee == guest) {
-      it->second.caller->mailbox.Put(
-          CallResolved{it->first, {}, 0, sc::ServiceDied});
+    PendingCall& call = it->second;
+    if (call.callee == guest) {
+      if (call.caller != nullptr) {
+        call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::ServiceDied});
+      } else {
+        after.Add([reply = std::move(call.reply), exit = exit_code_] {
+          reply(RemoteReply{{}, 0, sc::ServiceDied, {}, exit});
+        });
+      }
       it = calls_.erase(it);
-    } else if (it->second.caller == guest) {
+    } else if (call.caller == guest) {
+      if (call.remote != nullptr) {
+        after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
+      }
       it = calls_.erase(it);
     } else {
       ++it;
@@ -404,20 +538,111 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
   }
 }
 
+void Kernel::SetFederation(Federation* federation) {
+  std::lock_guard lock(mu_);
+  federation_ = federation;
+}
+
+void Kernel::AddRemoteService(const ServiceName& name,
+                              const std::vector<std::string>& methods,
+                              std::shared_ptr<RemoteEndpoint> endpoint) {
+  std::lock_guard lock(mu_);
+  std::unique_ptr<Service>& service = services_by_name_[name];
+  if (service == nullptr) {
+    service = std::make_unique<Service>();
+    service->id = NewIdLocked<ServiceId>();
+    service->name = name;
+    services_[service->id] = service.get();
+  }
+  for (const std::string& method : methods) {
+    bool known = std::any_of(service->methods.begin(), service->methods.end(),
+                             [&](const auto& m) { return m.first == method; });
+    if (!known) service->methods.emplace_back(method, NewIdLocked<MethodId>());
+  }
+  bool is_new = std::none_of(service->remotes.begin(), service->remotes.end(),
+                             [&](const auto& r) { return r == endpoint; });
+  if (!is_new) return;
+  service->remotes.push_back(std::move(endpoint));
+  if (!startup_done_) {
+    ReleaseLaunchedLocked();
+  }
+}
+
+Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
+                           std::string param, Clock::time_point deadline,
+                           ReplyFn reply, CallId* call_id) {
+  std::lock_guard lock(mu_);
+  auto it = services_by_name_.find(name);
+  if (it == services_by_name_.end() || it->second->exporter == nullptr) {
+    return sc::NotFound;
+  }
+  Service* service = it->second.get();
+  if (!service->alive) return sc::ServiceDied;
+  auto binding = std::find_if(service->methods.begin(), service->methods.end(),
+                              [&](const auto& m) { return m.first == method; });
+  if (binding == service->methods.end()) return sc::NotFound;
+
+  Clock::time_point now = Clock::now();
+  deadline = std::min(deadline, now + options_.call_timeout);
+  // Rounded: a remote caller's 300 ms arrive as 299.8.
+  auto timeout = std::chrono::round<std::chrono::milliseconds>(deadline - now);
+  *call_id = NewIdLocked<CallId>();
+  calls_[*call_id] = PendingCall{nullptr,  service->exporter, service,
+                                 binding->second, deadline, timeout,
+                                 std::move(reply), nullptr};
+  service->exporter->mailbox.Put(
+      IncomingCall{*call_id, service->id, binding->second, std::move(param)});
+  if (deadline < watchdog_wake_) watchdog_cv_.notify_all();
+  return sc::NoError;
+}
+
+bool Kernel::CancelRemoteCall(CallId call_id) {
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second.caller != nullptr) return false;
+  // A method running now keeps its deadline: past it, the callee is killed
+  // as for any call (a remote caller's deadline and this one are the same
+  // instant, and its cancellation may come first).
+  if (it->second.callee->running_call == call_id) return false;
+  calls_.erase(it);
+  return true;
+}
+
+std::vector<Kernel::ServedService> Kernel::ServingServices() const {
+  std::lock_guard lock(mu_);
+  std::vector<ServedService> out;
+  for (const auto& [name, service] : services_by_name_) {
+    const Guest* exporter = service->exporter;
+    if (!service->served_here() || exporter->state != Guest::State::kRunning ||
+        exporter->startup_failed) {
+      continue;
+    }
+    ServedService& served = out.emplace_back();
+    served.name = name;
+    for (const auto& method : service->methods) {
+      served.methods.push_back(method.first);
+    }
+  }
+  return out;
+}
+
 void Kernel::StartGuests() {
   std::lock_guard lock(mu_);
   if (!startup_began_) startup_began_ = Clock::now();
   watchdog_cv_.notify_all();
 }
 
-void Kernel::ExitAll(int code) {
+void Kernel::ExitAll(int code, ExitScope scope) {
   std::lock_guard lock(mu_);
-  ExitAllLocked(code);
+  ExitAllLocked(code, scope);
 }
 
-void Kernel::ExitAllLocked(int code) {
+void Kernel::ExitAllLocked(int code, ExitScope scope) {
   if (exit_code_) return;
   exit_code_ = code;
+  if (federation_ != nullptr && scope == ExitScope::kApplication) {
+    federation_->ExitFixed(code);
+  }
   for (auto& guest : guests_) {
     if (guest->state != Guest::State::kEnded) {
       guest->mailbox.Put(ExitRequested{code});
@@ -441,10 +666,8 @@ std::optional<int> Kernel::exit_code() const {
 void Kernel::KillLocked(const PendingCall& call) {
   Guest* callee = call.callee;
   if (callee->killed || callee->state == Guest::State::kEnded) return;
-  std::string method = call.service->name.ToString();
-  for (const auto& [name, id] : call.service->methods) {
-    if (id == call.method) method += "." + name;
-  }
+  std::string method = call.service->name.ToString() + "." +
+                       MethodNameLocked(*call.service, call.method);
   std::string what = method + " ran past its deadline (" +
                      std::to_string(call.timeout.count()) + " ms)";
   if (!options_.interrupt || !options_.interrupt(callee->id)) {
@@ -460,7 +683,16 @@ void Kernel::Watchdog() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     Clock::time_point now = Clock::now();
-    ExpireLocked(now);
+    {
+      Deferred after;
+      ExpireLocked(now, after);
+      if (!after.empty()) {
+        lock.unlock();
+        after.Run();
+        lock.lock();
+        continue;
+      }
+    }
     Clock::time_point next = Clock::time_point::max();
     if (startup_began_ && !startup_done_ && !exit_code_) {
       next = *startup_began_ + options_.startup_timeout;
@@ -475,17 +707,31 @@ void Kernel::Watchdog() {
   }
 }
 
-void Kernel::ExpireLocked(Clock::time_point now) {
+void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
   for (auto it = calls_.begin(); it != calls_.end();) {
     if (it->second.deadline <= now) {
-      const PendingCall& call = it->second;
+      PendingCall& call = it->second;
       // The caller's SDK reports the failure with the method's name.
-      options_.log(call.caller->name, LogLevel::kDebug,
-                   "call " + it->first.Short() + " to " + call.callee->name +
+      options_.log(call.caller != nullptr ? call.caller->name : "net",
+                   LogLevel::kDebug,
+                   "call " + it->first.Short() + " to " +
+                       (call.callee != nullptr ? call.callee->name
+                                               : call.remote->Describe()) +
                        " timed out");
       // The kill is decided before the caller learns of the timeout.
-      if (call.callee->running_call == it->first) KillLocked(call);
-      call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
+      if (call.callee != nullptr && call.callee->running_call == it->first) {
+        KillLocked(call);
+      }
+      if (call.remote != nullptr) {
+        after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
+      }
+      if (call.caller != nullptr) {
+        call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
+      } else {
+        after.Add([reply = std::move(call.reply), exit = exit_code_] {
+          reply(RemoteReply{{}, 0, sc::CallTimeout, {}, exit});
+        });
+      }
       it = calls_.erase(it);
     } else {
       ++it;
@@ -509,10 +755,15 @@ void Kernel::ExpireLocked(Clock::time_point now) {
     } else {
       for (const ServiceName& name : guest->requires_) {
         auto found = services_by_name_.find(name);
-        if (found == services_by_name_.end()) {
+        std::string elsewhere =
+            federation_ != nullptr ? federation_->ExplainMissing(name) : "";
+        if (found == services_by_name_.end() ||
+            found->second->exporter == nullptr) {
+          if (found != services_by_name_.end()) continue;  // served remotely
           detail += (detail.empty() ? "" : "; ") +
                     ("requires " + name.ToString() +
-                     ", which no microservice exports");
+                     (elsewhere.empty() ? ", which no microservice exports"
+                                        : ": " + elsewhere));
         } else if (!found->second->alive) {
           detail += (detail.empty() ? "" : "; ") +
                     ("requires " + name.ToString() + ", whose exporter " +

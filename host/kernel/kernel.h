@@ -4,7 +4,9 @@
 // The kernel knows nothing of engines, the ABI's byte layout, transports or
 // the CLI: a guest reaches it through host/abi, which decodes system calls and
 // calls the methods below on the guest's behalf. Each guest runs on its own
-// thread; the methods named after system calls are called from that thread.
+// fiber; the methods named after system calls are called from that fiber.
+// Other processes (network mode) reach it through the Federation methods,
+// and it reaches them through the interfaces in federation.h.
 //
 // Thread safety: every public method may be called from any thread.
 #ifndef PARIGOT_HOST_KERNEL_KERNEL_H_
@@ -23,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "host/kernel/federation.h"
 #include "host/kernel/mailbox.h"
 #include "host/kernel/startup.h"
 #include "host/kernel/types.h"
@@ -116,9 +119,14 @@ class Kernel {
   // (kExitProgramTrapped for one that trapped), or 0.
   void GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
 
+  // Who must end when ExitAll is called.
+  enum class ExitScope {
+    kApplication,  // every host of the application (the federation is told)
+    kProcess,      // this process only: a signal to it, or a peer's request
+  };
   // Asks every guest to exit and fixes the application's exit code (the
   // first caller wins).
-  void ExitAll(int code);
+  void ExitAll(int code, ExitScope scope = ExitScope::kApplication);
 
   // Blocks until the application's exit code is fixed; returns it.
   int WaitForExit();
@@ -131,10 +139,57 @@ class Kernel {
   // The guest's name, for reports ("greet").
   std::string GuestName(GuestId guest) const;
 
+  // --- Other processes (network mode; see federation.h) ------------------
+
+  // Tells `federation` about this process's services and exit from now on.
+  // REQUIRES: called before StartGuests; `federation` stays valid until
+  // SetFederation(nullptr) (which the transport calls before it goes).
+  void SetFederation(Federation* federation);
+
+  // `endpoint` serves `service` with `methods`: guests here may require,
+  // locate and call it, and a guest waiting to launch for it is released.
+  // Another endpoint for the same service adds a replica: calls are spread
+  // round-robin over the reachable ones, unless a guest here exports the
+  // service too (the local one then serves every call). Adding an endpoint
+  // again only merges new method names.
+  // REQUIRES: every call sent to `endpoint` is answered or cancelled before
+  // the kernel is destroyed.
+  void AddRemoteService(const ServiceName& service,
+                        const std::vector<std::string>& methods,
+                        std::shared_ptr<RemoteEndpoint> endpoint);
+
+  // A call from another process to `method` of `service`, which a guest here
+  // must export (calls are never forwarded to a third process). Its deadline
+  // is `deadline` or the default call timeout from now, whichever is sooner.
+  // Returns NotFound (no such service here, or no such method),
+  // ServiceDied, or NoError; on NoError `reply` is called exactly once,
+  // from any thread, unless CancelRemoteCall(*call) returns true first.
+  Err CallFromRemote(const ServiceName& service, const std::string& method,
+                     std::string param,
+                     std::chrono::steady_clock::time_point deadline,
+                     ReplyFn reply, CallId* call);
+
+  // The remote caller of `call` gave up. True if the call was still waiting
+  // in the callee's queue: its reply function is then dropped uncalled, and
+  // the callee's answer will be refused with CallerUnavailable. False if it
+  // is unknown, or if the callee is running it now: the call then keeps its
+  // deadline (past it, the callee is killed) and its reply comes as usual.
+  bool CancelRemoteCall(CallId call);
+
+  // A service this process serves to others.
+  struct ServedService {
+    ServiceName name;
+    std::vector<std::string> methods;
+  };
+  // The services exported here whose exporter runs (its launch completed)
+  // and has not ended, in name order.
+  std::vector<ServedService> ServingServices() const;
+
  private:
   struct Guest;
   struct Service;
   struct PendingCall;
+  class Deferred;
   using Clock = std::chrono::steady_clock;
 
   Guest* FindGuestLocked(GuestId id) const;
@@ -144,10 +199,16 @@ class Kernel {
   void ReleaseLaunchedLocked();
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
-  void ExitAllLocked(int code);
+  void ExitAllLocked(int code, ExitScope scope = ExitScope::kApplication);
   void Watchdog();
-  void ExpireLocked(Clock::time_point now);
+  void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
+  void DispatchRemoteLocked(Guest* caller, Service* service, MethodId method,
+                            std::string param, Clock::time_point deadline,
+                            std::chrono::milliseconds timeout, CallId call,
+                            Deferred& after);
+  void RemoteReplied(CallId call, RemoteReply reply);
+  std::string MethodNameLocked(const Service& service, MethodId method) const;
 
   const KernelOptions options_;
 
@@ -160,6 +221,7 @@ class Kernel {
   std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
   std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_
   std::unordered_map<CallId, PendingCall> calls_;     // guarded by mu_
+  Federation* federation_ = nullptr;                  // guarded by mu_
   std::optional<Clock::time_point> startup_began_;    // guarded by mu_
   bool startup_done_ = false;                         // guarded by mu_
   std::optional<int> exit_code_;                      // guarded by mu_

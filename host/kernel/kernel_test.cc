@@ -7,60 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "host/kernel/testing/kernel_fixture.h"
+
 namespace parigot::kernel {
 namespace {
 
 using std::chrono::milliseconds;
 namespace sc = syscall::v1;
 
-class KernelTest : public ::testing::Test {
+class KernelTest : public testing::KernelFixture {
  protected:
-  KernelOptions Options(milliseconds startup = milliseconds(2000),
-                        milliseconds call = milliseconds(200)) {
-    KernelOptions options;
-    options.startup_timeout = startup;
-    options.call_timeout = call;
-    options.log = [this](std::string_view source, LogLevel,
-                         std::string_view text) {
-      std::lock_guard lock(log_mu_);
-      log_.push_back(std::string(source) + ": " + std::string(text));
-    };
-    return options;
-  }
-  std::string LogText() {
-    std::lock_guard lock(log_mu_);
-    std::string out;
-    for (const auto& line : log_) out += line + "\n";
-    return out;
-  }
-
-  // Registers, exports `exports`, requires `requires_` and launches.
-  GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
-                std::vector<ServiceName> exports,
-                std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr) {
-    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1");
-    kernel.StartGuests();
-    std::string registered;
-    EXPECT_EQ(kernel.Register(guest, &registered), sc::NoError);
-    EXPECT_EQ(registered, name);
-    std::vector<ServiceId> local;
-    if (!exports.empty()) {
-      EXPECT_EQ(kernel.Export(guest, exports, ids ? ids : &local), sc::NoError);
-    }
-    if (!requires_.empty()) {
-      EXPECT_EQ(kernel.Require(guest, requires_), sc::NoError);
-    }
-    EXPECT_EQ(kernel.Launch(guest), sc::NoError);
-    return guest;
-  }
-
-  static Event Read(Kernel& kernel, GuestId guest, int ms = 1000) {
-    Event event;
-    EXPECT_EQ(kernel.ReadOne(guest, milliseconds(ms), &event), sc::NoError);
-    return event;
-  }
-
   // A "greet" service exporting kGreeting with one bound method, and a
   // "main" program requiring it, both launched and running.
   struct Pair {
@@ -82,11 +38,6 @@ class KernelTest : public ::testing::Test {
     Read(kernel, pair.client);
     return pair;
   }
-
-  const ServiceName kGreeting{"greeting.v1", "Greeting"};
-  const ServiceName kOther{"other.v1", "Other"};
-  std::mutex log_mu_;
-  std::vector<std::string> log_;
 };
 
 TEST_F(KernelTest, LaunchCompletesOnlyAfterRequirementsRun) {

@@ -9,9 +9,13 @@
 
 #include "host/abi/syscalls.h"
 #include "host/abi/wasi.h"
+#include "host/engine/custom_sections.h"
 #include "host/engine/make_engine.h"
 #include "host/kernel/kernel.h"
 #include "host/kernel/scheduler.h"
+#include "host/net/reflection.h"
+#include "host/net/service_catalog.h"
+#include "host/runtime/network.h"
 #include "host/runtime/signal_watcher.h"
 
 namespace parigot::runtime {
@@ -48,9 +52,18 @@ struct RunningGuest {
   std::unique_ptr<engine::Instance> instance;
 };
 
-// Engines and decoded modules, shared by guests that use the same wasm.
+// Engines and decoded modules, shared by guests that use the same wasm, and
+// the protobuf descriptors the modules carry.
 class ModuleCache {
  public:
+  explicit ModuleCache(std::function<void(LogLevel, std::string_view)> log)
+      : log_(std::move(log)) {
+    // So that reflection can describe itself too.
+    Result<std::vector<uint8_t>> own = net::ReflectionService::OwnDescriptorSet();
+    Status added = own.ok() ? catalog_.Add(*own, "parigot") : own.status();
+    if (!added.ok()) log_(LogLevel::kWarn, added.message());
+  }
+
   Result<const engine::Module*> Get(const std::string& engine_name,
                                     const deploy::MicroserviceOptions& ms) {
     auto engine_it = engines_.find(engine_name);
@@ -63,15 +76,34 @@ class ModuleCache {
     if (auto it = modules_.find(key); it != modules_.end()) return it->second.get();
     Result<std::vector<uint8_t>> bytes = ReadFile(ms.resolved_wasm_path);
     if (!bytes.ok()) return bytes.status();
+    AddDescriptors(*bytes, ms.resolved_wasm_path.string());
     Result<std::unique_ptr<engine::Module>> module =
         engine_it->second->Load(*bytes, ms.name);
     if (!module.ok()) return module.status();
     return (modules_[key] = std::move(*module)).get();
   }
 
+  const net::ServiceCatalog& catalog() const { return catalog_; }
+
  private:
+  // A guest whose descriptors are unreadable or clash with another's still
+  // runs: only reflection and external services need them.
+  void AddDescriptors(std::span<const uint8_t> wasm, const std::string& origin) {
+    auto sections = engine::FindCustomSections(wasm, engine::kDescriptorsSection);
+    if (!sections.ok()) {
+      log_(LogLevel::kWarn, origin + ": " + sections.status().message());
+      return;
+    }
+    for (std::span<const uint8_t> section : *sections) {
+      Status added = catalog_.Add(section, origin);
+      if (!added.ok()) log_(LogLevel::kWarn, added.message());
+    }
+  }
+
+  std::function<void(LogLevel, std::string_view)> log_;
   std::map<std::string, std::unique_ptr<engine::Engine>> engines_;
   std::map<std::string, std::unique_ptr<engine::Module>> modules_;
+  net::ServiceCatalog catalog_;
 };
 
 // Each guest's instance and fiber, for the kernel's callbacks: interrupting
@@ -126,10 +158,13 @@ Result<ApplicationResult> RunApplication(
   };
   auto kernel = std::make_unique<kernel::Kernel>(kernel_options);
 
-  ModuleCache modules;
+  auto net_log = [log = options.log](LogLevel level, std::string_view text) {
+    log("net", level, text);
+  };
+  ModuleCache modules(net_log);
   std::vector<std::unique_ptr<RunningGuest>> guests;
   for (const deploy::MicroserviceOptions* ms :
-       deploy::MicroservicesFor(deployment, options.mode)) {
+       deploy::MicroservicesOnHost(deployment, options.mode, options.host)) {
     std::string engine_name = ms->engine
                                   ? std::string(deploy::EngineKindName(*ms->engine))
                                   : options.default_engine;
@@ -173,6 +208,11 @@ Result<ApplicationResult> RunApplication(
     }
     guests.push_back(std::move(guest));
   }
+
+  // Before the guests start: a guest's first requirement may be on a peer.
+  Result<std::unique_ptr<net::Node>> node = internal::StartNetwork(
+      *kernel, deployment, options.host, modules.catalog(), net_log);
+  if (!node.ok()) return node.status();
 
   if (signals) signals->Attach(kernel.get());
   // Declared after the kernel, so destroyed before it on every return.
@@ -220,6 +260,9 @@ Result<ApplicationResult> RunApplication(
     all_ended = scheduler->JoinUntil(std::chrono::steady_clock::now() +
                                      std::chrono::milliseconds(500));
   }
+  // Peers hear of the end, and calls between hosts are settled, before the
+  // kernel can go.
+  if (*node != nullptr) (*node)->Shutdown();
   if (!all_ended) {
     for (auto& guest : guests) {
       if (!kernel->HasEnded(guest->id)) {

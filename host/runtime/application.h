@@ -40,8 +40,9 @@ struct ApplicationOptions {
   int workers = 0;
   // In a networked deployment (one with hosts), the host to run: only the
   // microservices placed on it run here, and calls to services on other
-  // hosts go over gRPC. REQUIRES: names a host of the deployment when it has
-  // hosts; empty when it has none. Default: empty.
+  // hosts go over gRPC. Empty: every microservice runs here, placement
+  // ignored (external services are still reached over gRPC). A name that is
+  // not a host of the deployment is an error. Default: empty.
   std::string host;
 };
 

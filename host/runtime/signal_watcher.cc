@@ -25,7 +25,7 @@ SignalWatcher::SignalWatcher() {
       if (stop_.load()) return;
       std::lock_guard lock(mu_);
       interrupted_ = true;
-      if (kernel_ != nullptr) kernel_->ExitAll(130);
+      if (kernel_ != nullptr) kernel_->ExitAll(130, kernel::Kernel::ExitScope::kProcess);
     }
   });
 }
@@ -43,7 +43,7 @@ SignalWatcher::~SignalWatcher() {
 void SignalWatcher::Attach(kernel::Kernel* kernel) {
   std::lock_guard lock(mu_);
   kernel_ = kernel;
-  if (interrupted_ && kernel_ != nullptr) kernel_->ExitAll(130);
+  if (interrupted_ && kernel_ != nullptr) kernel_->ExitAll(130, kernel::Kernel::ExitScope::kProcess);
 }
 
 }  // namespace parigot::runtime::internal

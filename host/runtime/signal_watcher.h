@@ -12,7 +12,8 @@
 
 namespace parigot::runtime::internal {
 
-// Turns SIGINT/SIGTERM into exit-all(130) while the application runs. Make
+// Turns SIGINT/SIGTERM into exit-all(130) while the application runs; in a
+// networked application only this host ends (its peers see it go). Make
 // it before any other thread (the kernel's watchdog, engine threads,
 // workers), so that every thread inherits the blocked mask and only the
 // watcher ever takes these signals. A signal that arrives before the kernel

@@ -13,6 +13,9 @@
 //                 at its deadline, and Echo must still answer afterwards
 //   busy <ms>     call Echo.Busy, which computes for ms (-1: forever): the
 //                 call must fail at its deadline and Echo must be dead
+//   loop <n>      n Echo calls, one after the other; the first that fails
+//                 ends the program with code 4 (network tests kill Echo's
+//                 host while it runs)
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -63,6 +66,23 @@ void Crash() {
               parigot::exit(0);
             })
             .or_else([](TestErr) { parigot::exit(1); });
+      });
+}
+
+// Call number `i` of `n`, then the next.
+void Loop(test::v1::Echo echo, int i, int n) {
+  if (i == n) {
+    parigot::log::info(std::to_string(n) + " calls answered");
+    parigot::exit(0);
+    return;
+  }
+  if (i == 100) parigot::log::info("100 calls answered, going on");
+  echo.Reflect({.data = std::to_string(i)})
+      .then([echo, i, n](const test::v1::Payload&) { Loop(echo, i + 1, n); })
+      .or_else([i](TestErr e) {
+        parigot::log::info("call " + std::to_string(i) + " failed with error " +
+                           std::to_string(static_cast<int>(e)));
+        parigot::exit(4);
       });
 }
 
@@ -137,6 +157,9 @@ int main(int argc, char** argv) {
           })
           .or_else([](TestErr) { parigot::exit(1); });
     });
+  } else if (mode == "loop") {
+    int count = std::atoi(std::string(arg).c_str());
+    app.launch().then([count] { Loop(test::v1::Echo::locate(), 0, count); });
   } else if (mode == "stall" || mode == "busy") {
     int ms = std::atoi(std::string(arg).c_str());
     bool expect_alive = mode == "stall";

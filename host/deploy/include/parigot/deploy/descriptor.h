@@ -7,7 +7,7 @@
 //      Server/Main/Test true, and an unknown Engine name.
 //   2. ValidateDeployment: checks the filled model: at least one
 //      microservice, a WasmPath for each, well-formed Env entries, positive
-//      timeouts.
+//      timeouts, and in network mode the placement (hosts, Host, externals).
 //   3. ResolveWasmPaths: finds each WasmPath on disk and fills
 //      resolved_wasm_path.
 // LoadDeployment runs all three and reports the errors of all of them at
@@ -38,7 +38,9 @@
 
 #include <filesystem>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "parigot/deploy/options.h"
 #include "parigot/status.h"
@@ -67,9 +69,22 @@ Result<DeploymentOptions> ParseDescriptor(const std::filesystem::path& path,
 // Checks what a parse cannot: at least one microservice; each has a non-empty
 // WasmPath and a non-empty name; each Env entry is KEY=VALUE with a non-empty
 // KEY; both timeouts are > 0; Timezone, if set, is not empty. Having no Main
-// and no Test microservice is fine (a pure service deployment). Works on
-// options built by code too (the messages then have no file and line).
-Status ValidateDeployment(const DeploymentOptions& deployment);
+// and no Test microservice is fine (a pure service deployment).
+//
+// Network mode (docs/descriptor.md): every host has a non-empty name, a
+// HOST:PORT Listen and, if written, a HOST:PORT Address; no two hosts share a
+// Listen. Without hosts, no microservice has a Host. With hosts, every
+// microservice has one, each naming a declared host (else a "did you mean"),
+// none twice, and a Main or Test program exactly one. Every external has a
+// non-empty name, a Service "package.Service" that no other external has,
+// and a HOST:PORT Address.
+//
+// Works on options built by code too (the messages then have no file and
+// line). When `warnings` is not null, the non-fatal findings (a host on
+// which no microservice is placed) are appended to it, one line each;
+// `&deployment.warnings` is a fine place for them.
+Status ValidateDeployment(const DeploymentOptions& deployment,
+                          std::vector<std::string>* warnings = nullptr);
 
 // Fills resolved_wasm_path of every microservice with a non-empty wasm_path.
 // An absolute WasmPath must exist. A relative one is looked for, first match
@@ -89,7 +104,8 @@ Status ResolveWasmPaths(DeploymentOptions& deployment,
 
 // ParseDescriptor + ValidateDeployment + ResolveWasmPaths, with the errors of
 // all three reported together (the latter two run only if the file could be
-// read as TOML and a deployment chosen).
+// read as TOML and a deployment chosen). The result's `warnings` hold the
+// findings of both the parse and the validation.
 Result<DeploymentOptions> LoadDeployment(
     const std::filesystem::path& path, std::string_view deployment_name,
     std::span<const std::filesystem::path> extra_dirs = {});

@@ -121,18 +121,27 @@ struct TimeoutOptions {
 };
 
 // One [config.<deployment>.host.<name>] table: a process of a networked
-// deployment (docs/descriptor.md, "Network mode").
+// deployment (docs/descriptor.md, "Network mode"). A deployment with hosts
+// places every microservice on one or more of them (MicroserviceOptions::
+// hosts); `parigot run --host NAME` runs one host, `parigot up` all of them.
+//
+// HOST:PORT, as required below: HOST is an IPv4 address, a host name, or an
+// IPv6 address in brackets ("[::1]"); PORT is a decimal integer in 1..65535.
 struct HostOptions {
-  // The table's name. Unique within a deployment.
+  // The table's name; `--host NAME` on the command line. Unique within a
+  // deployment. REQUIRES: non-empty (ValidateDeployment).
   std::string name;
   // "config.net.host.front", to name keys in messages.
   std::string key_path;
-  // Listen: the "HOST:PORT" the host's gRPC server binds, e.g.
-  // "127.0.0.1:7401" or "0.0.0.0:7401" or "[::1]:7401". REQUIRES: a port in
-  // 1..65535, no two hosts with the same Listen (ValidateDeployment).
+  // Listen: the HOST:PORT the host's gRPC server binds, e.g.
+  // "127.0.0.1:7401" or "0.0.0.0:7401" or "[::1]:7401". REQUIRES: HOST:PORT,
+  // and no other host of the deployment has the same Listen, compared as
+  // written (ValidateDeployment).
   std::string listen;
-  // Address: the "HOST:PORT" other hosts dial to reach it. Default: empty,
-  // meaning Listen (see DialAddress()).
+  // Address: the HOST:PORT other hosts dial to reach it, when that differs
+  // from Listen (a host listening on 0.0.0.0, or behind a proxy). REQUIRES:
+  // HOST:PORT when written (ValidateDeployment). Default: empty, meaning
+  // Listen (see DialAddress()).
   std::string address;
 
   SourceLocation location;
@@ -145,17 +154,23 @@ inline const std::string& DialAddress(const HostOptions& host) {
 }
 
 // One [config.<deployment>.external.<name>] table: a gRPC service outside
-// the application that guests may require and call like any other.
+// the application that guests may require and call like any other. Honoured
+// with or without hosts.
 struct ExternalServiceOptions {
-  // The table's name. Unique within a deployment.
+  // The table's name (for messages only). Unique within a deployment.
+  // REQUIRES: non-empty (ValidateDeployment).
   std::string name;
   // "config.dev.external.weather".
   std::string key_path;
-  // Service: the protobuf service's full name, "weather.v1.Weather".
-  // REQUIRES: a package and a service name separated by the last dot, and
-  // not the name of another external (ValidateDeployment).
+  // Service: the protobuf service's full name, "weather.v1.Weather": the
+  // package and the service's name, split at the last dot. REQUIRES: both
+  // parts non-empty, the package dot-separated identifiers and the service
+  // one identifier (letters, digits and '_', not starting with a digit); no
+  // other external has the same Service (ValidateDeployment). That no guest
+  // exports it too is checked at run time, when the exports are known.
   std::string service;
-  // Address: "HOST:PORT" of the gRPC server (REQUIRES: non-empty, a port).
+  // Address: the HOST:PORT of the gRPC server (see HostOptions).
+  // REQUIRES: HOST:PORT (ValidateDeployment).
   std::string address;
 
   SourceLocation location;
@@ -187,7 +202,8 @@ struct DeploymentOptions {
   std::vector<MicroserviceOptions> microservices;
 
   // The hosts in declaration order. Empty: the deployment runs as one
-  // process (no placement). Default: empty.
+  // process (no placement). A host on which no microservice is placed is
+  // reported in `warnings` by ValidateDeployment. Default: empty.
   std::vector<HostOptions> hosts;
   // The outside gRPC services, in declaration order. Default: empty.
   std::vector<ExternalServiceOptions> externals;
@@ -209,6 +225,11 @@ struct DeploymentOptions {
 // location. Parts that are unknown are left out ("config.dev.microservice.
 // greet.Engine" alone when the options were built by code).
 std::string DescribeKey(const MicroserviceOptions& ms, std::string_view key);
+// The same for a host's key ("Listen") and an external service's
+// ("Address").
+std::string DescribeKey(const HostOptions& host, std::string_view key);
+std::string DescribeKey(const ExternalServiceOptions& external,
+                        std::string_view key);
 // The same for a deployment-level key ("Timeout.Complete", "Timezone").
 std::string DescribeKey(const DeploymentOptions& deployment,
                         std::string_view key);
@@ -227,7 +248,11 @@ std::vector<const MicroserviceOptions*> MicroservicesFor(
     const DeploymentOptions& deployment, RunMode mode);
 
 // The microservices of `MicroservicesFor(deployment, mode)` placed on the
-// host named `host` (all of them when `host` is empty), in declaration order.
+// host named `host`, in declaration order: what `parigot run --host NAME`
+// starts. When `host` is empty, all of them: placement is ignored and the
+// whole application runs in one process (plain `parigot run`). A replica (a
+// microservice on several hosts) is listed for each of its hosts. Same
+// lifetime rule as above.
 std::vector<const MicroserviceOptions*> MicroservicesOnHost(
     const DeploymentOptions& deployment, RunMode mode, std::string_view host);
 

@@ -1,0 +1,34 @@
+#include "host/net/control_service.h"
+
+namespace parigot::net {
+
+grpc::ServerUnaryReactor* ControlService::Services(
+    grpc::CallbackServerContext* context, const v1::ServicesRequest*,
+    v1::ServicesResponse* response) {
+  response->set_host(host_);
+  for (const auto& served : kernel_.ServingServices()) {
+    v1::ServedService* out = response->add_services();
+    out->set_name(served.name.ToString());
+    for (const std::string& method : served.methods) out->add_methods(method);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ControlService::ExitAll(
+    grpc::CallbackServerContext* context, const v1::ExitAllRequest* request,
+    v1::ExitAllResponse*) {
+  if (!kernel_.exit_code()) {
+    log_(kernel::LogLevel::kInfo,
+         "host " + request->from_host() + " ended the application with code " +
+             std::to_string(request->code()));
+  }
+  // The sender tells every host itself: this one must not tell them again.
+  kernel_.ExitAll(request->code(), kernel::Kernel::ExitScope::kProcess);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace parigot::net

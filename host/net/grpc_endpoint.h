@@ -1,0 +1,64 @@
+// GrpcEndpoint: a RemoteEndpoint (kernel/federation.h) reached over gRPC —
+// a peer host of the application, or an outside gRPC server.
+#ifndef PARIGOT_HOST_NET_GRPC_ENDPOINT_H_
+#define PARIGOT_HOST_NET_GRPC_ENDPOINT_H_
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "host/kernel/federation.h"
+
+namespace parigot::net {
+
+// Sends each call as a unary gRPC call on one channel (see wire.h for the
+// mapping). Unreachable after a call fails to connect, reachable again after
+// any answer.
+//
+// Thread safety: every method may be called from any thread.
+class GrpcEndpoint : public kernel::RemoteEndpoint {
+ public:
+  // `name` says who answers ("back (127.0.0.1:7402)"); `channel` leads
+  // there.
+  GrpcEndpoint(std::string name, std::shared_ptr<grpc::Channel> channel);
+  // Cancels what is in flight and waits for its callbacks.
+  ~GrpcEndpoint() override;
+
+  std::string Describe() const override { return name_; }
+  bool Reachable() const override { return reachable_.load(); }
+  void Send(CallId call, const kernel::ServiceName& service,
+            const std::string& method, std::string param,
+            std::chrono::steady_clock::time_point deadline,
+            kernel::ReplyFn done) override;
+  void Cancel(CallId call) override;
+
+  // Cancels every call in flight and waits until their `done` callbacks have
+  // returned. Later Sends fail at once with NetworkFailed. Call it before
+  // whatever the callbacks reach (the kernel) goes away.
+  void Shutdown();
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
+ private:
+  struct InFlight;
+
+  const std::string name_;
+  const std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub stub_;
+  std::atomic<bool> reachable_{true};
+
+  std::mutex mu_;
+  std::condition_variable drained_;
+  bool shut_down_ = false;                                      // guarded by mu_
+  std::unordered_map<CallId, std::shared_ptr<InFlight>> calls_;  // guarded by mu_
+};
+
+}  // namespace parigot::net
+
+#endif  // PARIGOT_HOST_NET_GRPC_ENDPOINT_H_

@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""A gRPC client that is not parigot calls a parigot host.
+
+usage: grpc_client.py --protoc PROTOC --proto-dir DIR --address HOST:PORT
+                      -- parigot run app.toml --host NAME [...]
+
+Starts the host with the command after `--`, then, as any gRPC user would,
+with Debian's python3-grpcio and nothing generated from the service's own
+.proto:
+  1. waits until grpc.health.v1.Health says greeting.v1.Greeting is SERVING;
+  2. asks server reflection (grpc.reflection.v1alpha) for the services and
+     for the file defining greeting.v1.Greeting, and builds the message
+     classes from the descriptors it returns;
+  3. calls /greeting.v1.Greeting/FetchGreeting for French (expects
+     "bonjour") and for Unspecified, which greet refuses (expects the
+     application error UnknownLang = 4: status UNKNOWN with trailer
+     parigot-result-error: 4);
+  4. stops the host with SIGTERM and expects exit code 130.
+Prints what it did; exits 1 on the first failed check.
+"""
+import argparse
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+
+def fail(message, host=None):
+    print("FAIL: " + message, flush=True)
+    if host is not None:
+        host.kill()
+        out, _ = host.communicate()
+        sys.stdout.write(out.decode(errors="replace"))
+    sys.exit(1)
+
+
+def health_check(channel, service):
+    """grpc.health.v1.Health/Check, encoded by hand (field 1: service)."""
+    name = service.encode()
+    request = b"\x0a" + bytes([len(name)]) + name if name else b""
+    check = channel.unary_unary("/grpc.health.v1.Health/Check",
+                                request_serializer=None,
+                                response_deserializer=None)
+    reply = check(request, timeout=1)
+    # HealthCheckResponse { status = 1 }: SERVING is 1.
+    return reply == b"\x08\x01"
+
+
+def reflection_module(protoc, proto_dir, out_dir):
+    subprocess.run([protoc, f"-I{proto_dir}", f"--python_out={out_dir}",
+                    os.path.join(proto_dir, "grpc/reflection/v1alpha/reflection.proto")],
+                   check=True)
+    # Loaded by path: its package name, grpc.reflection.v1alpha, would be
+    # looked for inside python3-grpcio's own `grpc` package.
+    path = os.path.join(out_dir, "grpc/reflection/v1alpha/reflection_pb2.py")
+    spec = importlib.util.spec_from_file_location("reflection_pb2", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def reflect(channel, reflection_pb2, requests):
+    info = channel.stream_stream(
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+        response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
+    return list(info(iter(requests), timeout=5))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--protoc", required=True)
+    parser.add_argument("--proto-dir", required=True)
+    parser.add_argument("--address", required=True)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+
+    # Answers from a process left over on the port would prove nothing.
+    probe = socket.socket()
+    # As servers do: connections of an earlier test in TIME_WAIT don't count.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        host_part, port = args.address.rsplit(":", 1)
+        probe.bind((host_part, int(port)))
+    except OSError as error:
+        fail(f"{args.address} is already in use ({error}): another process listens there")
+    finally:
+        probe.close()
+
+    host = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        return check_host(host, args)
+    finally:
+        if host.poll() is None:
+            host.kill()
+            host.wait()
+
+
+def check_host(host, args):
+    channel = grpc.insecure_channel(args.address)
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if health_check(channel, "greeting.v1.Greeting"):
+                break
+        except grpc.RpcError:
+            pass
+        if host.poll() is not None:
+            fail(f"the host exited with {host.returncode} before serving", host)
+        if time.monotonic() > deadline:
+            fail("greeting.v1.Greeting never became SERVING", host)
+        time.sleep(0.05)
+    print("health: greeting.v1.Greeting is SERVING", flush=True)
+
+    with tempfile.TemporaryDirectory() as generated:
+        reflection_pb2 = reflection_module(args.protoc, args.proto_dir, generated)
+        Request = reflection_pb2.ServerReflectionRequest
+        listed, found = reflect(channel, reflection_pb2, [
+            Request(list_services=""),
+            Request(file_containing_symbol="greeting.v1.Greeting"),
+        ])
+    services = sorted(s.name for s in listed.list_services_response.service)
+    print("reflection lists: " + ", ".join(services), flush=True)
+    for wanted in ("greeting.v1.Greeting", "grpc.health.v1.Health"):
+        if wanted not in services:
+            fail(f"reflection does not list {wanted}", host)
+
+    pool = descriptor_pool.DescriptorPool()
+    files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
+             for raw in found.file_descriptor_response.file_descriptor_proto]
+    pending = {f.name: f for f in files}
+    while pending:  # dependencies first
+        progressed = False
+        for name, proto in list(pending.items()):
+            if all(dep not in pending for dep in proto.dependency):
+                pool.Add(proto)
+                del pending[name]
+                progressed = True
+        if not progressed:
+            fail("reflection's files miss a dependency: " + ", ".join(pending), host)
+    method = pool.FindServiceByName("greeting.v1.Greeting").FindMethodByName("FetchGreeting")
+    factory = message_factory.MessageFactory(pool)
+    FetchRequest = factory.GetPrototype(method.input_type)
+    FetchResponse = factory.GetPrototype(method.output_type)
+    tongue = pool.FindEnumTypeByName("greeting.v1.Tongue")
+
+    fetch = channel.unary_unary("/greeting.v1.Greeting/FetchGreeting",
+                                request_serializer=FetchRequest.SerializeToString,
+                                response_deserializer=FetchResponse.FromString)
+    reply = fetch(FetchRequest(tongue=tongue.values_by_name["French"].number), timeout=5)
+    print(f"FetchGreeting(French) = {reply.greeting}", flush=True)
+    if reply.greeting != "bonjour":
+        fail("expected bonjour", host)
+
+    try:
+        fetch(FetchRequest(tongue=tongue.values_by_name["Unspecified"].number), timeout=5)
+        fail("FetchGreeting(Unspecified) succeeded; greet knows no such tongue", host)
+    except grpc.RpcError as error:
+        trailers = dict(error.trailing_metadata() or ())
+        print(f"FetchGreeting(Unspecified) failed: {error.code().name}, "
+              f"parigot-result-error={trailers.get('parigot-result-error')}", flush=True)
+        if error.code() != grpc.StatusCode.UNKNOWN or \
+                trailers.get("parigot-result-error") != "4":
+            fail("expected UNKNOWN with parigot-result-error 4 (UnknownLang)", host)
+
+    channel.close()
+    host.send_signal(signal.SIGTERM)
+    try:
+        out, _ = host.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        fail("the host did not stop within 10 s of SIGTERM", host)
+    sys.stdout.write(out.decode(errors="replace"))
+    if host.returncode != 130:
+        fail(f"the host exited with {host.returncode} after SIGTERM, want 130")
+    print("PASS", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
