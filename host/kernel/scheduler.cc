@@ -3,6 +3,7 @@
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -22,7 +23,8 @@ struct Task {
   // Where wakes enqueue it. Changes only while the task is parked (see
   // Worker::RunTask), so any value a waker reads is a correct place.
   std::atomic<Worker*> worker{nullptr};
-  // Where Colocate wants it; applied the next time it parks.
+  // Where Colocate (or an idle port's event that woke it) wants it; applied
+  // the next time it parks.
   std::atomic<Worker*> home{nullptr};
   ctx::fiber fiber;  // the task, while it is not running
   ctx::fiber sink;   // the worker's loop, while the task runs
@@ -52,12 +54,18 @@ inline void CpuRelax() {
 }
 
 thread_local Task* tls_task = nullptr;
+// The outermost DeferWakes scope open on this thread, if any.
+thread_local DeferWakes* tls_deferred_wakes = nullptr;
 }  // namespace
 
 class Worker {
  public:
-  Worker(Scheduler& scheduler, const SchedulerOptions& options)
-      : scheduler_(scheduler), hooks_(options.hooks) {
+  Worker(Scheduler& scheduler, const SchedulerOptions& options, int index)
+      : scheduler_(scheduler),
+        hooks_(options.hooks),
+        index_(index),
+        port_(options.idle_port),
+        in_port_(port_ != nullptr && port_->Attach(index)) {
     thread_ = std::thread([this] { Run(); });
   }
   ~Worker() {
@@ -65,7 +73,7 @@ class Worker {
       std::lock_guard lock(inbox_mu_);
       stopping_ = true;
     }
-    inbox_cv_.notify_one();
+    Notify();
     thread_.join();
   }
 
@@ -82,7 +90,21 @@ class Worker {
       has_inbox_.store(true, std::memory_order_release);
       wake = sleeping_;
     }
-    if (wake) inbox_cv_.notify_one();
+    if (!wake) return;
+    if (tls_deferred_wakes != nullptr) {
+      tls_deferred_wakes->Add(this);
+    } else {
+      Notify();
+    }
+  }
+
+  // Ends the worker's sleep (or, harmlessly, its next one). From any thread.
+  void Notify() {
+    if (in_port_) {
+      port_->Wake(index_);
+    } else {
+      inbox_cv_.notify_one();
+    }
   }
 
   // On the task's own fiber, on this worker's thread: switch to the worker
@@ -96,6 +118,7 @@ class Worker {
   }
 
   static Worker* Current() { return tls_worker; }
+  int index() const { return index_; }
 
  private:
   struct Timer {
@@ -118,7 +141,13 @@ class Worker {
             return;
           }
           sleeping_ = true;
-          if (timers_.empty()) {
+          if (in_port_) {
+            // Events the port handles may queue fibers here (ready_).
+            lock.unlock();
+            port_->Wait(index_, timers_.empty() ? Clock::time_point::max()
+                                                : timers_.top().at);
+            lock.lock();
+          } else if (timers_.empty()) {
             inbox_cv_.wait(lock, [&] { return !inbox_.empty() || stopping_; });
           } else {
             inbox_cv_.wait_until(lock, timers_.top().at,
@@ -144,6 +173,10 @@ class Worker {
   // wake from another worker that arrives meanwhile costs no system call on
   // either side. Bounded, so an idle worker soon stops using its core.
   void SpinForWork() {
+    if (in_port_) {
+      SpinOnPort();
+      return;
+    }
     constexpr int kSpins = 4000;  // roughly 20-50 us
     for (int i = 0; i < kSpins; ++i) {
       if (has_inbox_.load(std::memory_order_acquire)) return;
@@ -151,6 +184,20 @@ class Worker {
         return;
       }
       CpuRelax();
+    }
+  }
+
+  // The same with the port polled too: an event that comes meanwhile (a
+  // call, or an answer a guest here waits for) costs no sleep and wake-up
+  // of this thread. A poll costs a system call, so the spin is bounded by
+  // time, about as long as the inbox spin.
+  void SpinOnPort() {
+    constexpr auto kSpin = std::chrono::microseconds(100);
+    Clock::time_point until = Clock::now() + kSpin;
+    while (!has_inbox_.load(std::memory_order_acquire)) {
+      if (port_->Poll(index_)) return;  // it may have queued fibers here
+      Clock::time_point now = Clock::now();
+      if (now >= until || (!timers_.empty() && timers_.top().at <= now)) return;
     }
   }
 
@@ -199,6 +246,9 @@ class Worker {
 
   Scheduler& scheduler_;
   const std::vector<FiberStateHook> hooks_;
+  const int index_;
+  IdlePort* const port_;  // null: none
+  const bool in_port_;    // whether this worker waits in port_
   std::thread thread_;
   std::deque<Task*> ready_;  // worker thread only
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
@@ -212,12 +262,14 @@ class Worker {
 };
 
 Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {
-  int count = options_.workers > 0
-                  ? options_.workers
-                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int count = options_.workers > 0 ? options_.workers : DefaultWorkerCount();
   for (int i = 0; i < count; ++i) {
-    workers_.push_back(std::make_unique<Worker>(*this, options_));
+    workers_.push_back(std::make_unique<Worker>(*this, options_, i));
   }
+}
+
+int Scheduler::DefaultWorkerCount() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Scheduler::~Scheduler() {
@@ -271,6 +323,10 @@ void Scheduler::TaskFinished() {
 
 bool Scheduler::OnFiber() { return tls_task != nullptr; }
 
+int Scheduler::CurrentWorker() {
+  return tls_worker != nullptr ? tls_worker->index() : -1;
+}
+
 Waiter::Waiter() : task_(tls_task) {
   if (task_ != nullptr) {
     task_->wait_generation.fetch_add(1);
@@ -315,7 +371,30 @@ void Waiter::Wake() {
   }
   uint8_t expected = Task::kWaiting;
   if (task_->wait.compare_exchange_strong(expected, Task::kWoken)) {
+    // On a worker but on no fiber: an event its IdlePort handled. The fiber
+    // follows it (from its next wait on), so that the next such event wakes
+    // it on this thread.
+    Worker* here = Worker::Current();
+    if (here != nullptr && tls_task == nullptr && task_->worker.load() != here) {
+      task_->home.store(here);
+    }
     task_->worker.load()->Enqueue(task_);
+  }
+}
+
+DeferWakes::DeferWakes() : outer_(tls_deferred_wakes) {
+  if (outer_ == nullptr) tls_deferred_wakes = this;
+}
+
+DeferWakes::~DeferWakes() {
+  if (outer_ != nullptr) return;
+  tls_deferred_wakes = nullptr;
+  for (Worker* worker : workers_) worker->Notify();
+}
+
+void DeferWakes::Add(Worker* worker) {
+  if (std::find(workers_.begin(), workers_.end(), worker) == workers_.end()) {
+    workers_.push_back(worker);
   }
 }
 

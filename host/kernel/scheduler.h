@@ -13,6 +13,12 @@
 // fiber it parks the fiber; on any other thread (tests, tools) it blocks the
 // thread.
 //
+// An idle worker spins on its inbox for a while, then sleeps on a condition
+// variable; or, given an IdlePort, spins on its inbox and the port, then
+// waits in the port: an idle worker of a networked host polls the network
+// itself, so that the thread that receives a call or an answer is the one
+// that runs the guest it is for.
+//
 // Thread safety: Spawn, Join and Waiter::Wake may be called from any thread.
 // A Waiter is waited on by the thread or fiber that made it.
 #ifndef PARIGOT_HOST_KERNEL_SCHEDULER_H_
@@ -43,14 +49,56 @@ struct FiberStateHook {
   void (*release)(void* slot);
 };
 
+// What an idle worker waits on instead of its own condition variable: an
+// event loop of some other library (kj calls it an EventPort), whose events
+// the worker handles itself. host/net's polls a gRPC completion queue
+// (net/worker_queue.h).
+//
+// The scheduler's constructor calls Attach once per worker, before the
+// worker starts. An attached worker with nothing to run calls Poll for a
+// short while (about as long as a worker without a port spins on its inbox),
+// then Wait; anyone calls Wake to have it look at its inbox again. An event
+// that Poll or Wait handles may wake fibers (Waiter::Wake, on the worker's
+// thread but on no fiber): a fiber woken so moves to that worker from its
+// next wait on, so that the next event for it is handled and run on one
+// thread, with no wake-up in between.
+//
+// Thread safety: Wake from any thread; Wait(w) only on worker w's thread.
+class IdlePort {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  virtual ~IdlePort() = default;
+
+  // Whether worker `worker` (0-based) waits in this port; if not, it sleeps
+  // on its own.
+  virtual bool Attach(int worker) = 0;
+
+  // Handles one event of the port's own if one is ready, without waiting;
+  // true if it did (or if a Wake came). Called in a spin loop: it may cost
+  // a system call, not more.
+  virtual bool Poll(int worker) = 0;
+
+  // Returns after Wake(worker), at `deadline`, or after handling one event
+  // of the port's own; may return early for no reason. A Wake that came
+  // before the call makes it return at once.
+  virtual void Wait(int worker, Clock::time_point deadline) = 0;
+
+  // Makes the current or next Wait of `worker` return soon.
+  virtual void Wake(int worker) = 0;
+};
+
 struct SchedulerOptions {
-  // Worker threads. Default: the number of cores.
+  // Worker threads. Default: DefaultWorkerCount().
   int workers = 0;
   // Usable stack of each fiber; a guard page lies below it, so running off
   // the end faults instead of corrupting memory. Default: 1 MiB.
   size_t stack_size = size_t{1} << 20;
   // Run on every fiber switch, in order. Default: none.
   std::vector<FiberStateHook> hooks;
+  // Where idle workers wait (see IdlePort); must outlive the scheduler.
+  // Default: null (they spin briefly on their inbox, then sleep).
+  IdlePort* idle_port = nullptr;
 };
 
 class Scheduler {
@@ -82,8 +130,15 @@ class Scheduler {
 
   int worker_count() const { return static_cast<int>(workers_.size()); }
 
+  // One worker per core.
+  static int DefaultWorkerCount();
+
   // True when the caller runs on one of this process's scheduler fibers.
   static bool OnFiber();
+
+  // The index of the worker the caller runs on (on a fiber, or in an
+  // IdlePort's Wait), or -1 on any other thread.
+  static int CurrentWorker();
 
  private:
   friend class Worker;
@@ -124,6 +179,36 @@ class Waiter {
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;
+};
+
+// Holds back, until the end of the scope, the wake-ups of sleeping workers
+// (a futex call, or IdlePort::Wake) that Waiter::Wake and Spawn would make
+// on this thread; the fibers themselves are queued at once, so an awake
+// worker runs them without waiting for the scope to end.
+//
+// Why: a woken worker often runs at once, on the waker's core, preempting
+// the waker. If the waker still holds the locks the woken fiber takes first
+// (a mailbox's, the kernel's: wakes come from inside them), the fiber blocks
+// on each in turn, and each costs two more context switches. Code that calls
+// into the kernel from outside a fiber (a network library's callback) opens
+// one around the call: the kernel's locks are released when it returns.
+//
+// Thread safety: confined to the thread that made it. Scopes nest (the
+// outermost one wakes). REQUIRES: on a fiber, it ends before the fiber
+// waits; the scheduler outlives it.
+class DeferWakes {
+ public:
+  DeferWakes();
+  ~DeferWakes();
+  DeferWakes(const DeferWakes&) = delete;
+  DeferWakes& operator=(const DeferWakes&) = delete;
+
+ private:
+  friend class Worker;
+  void Add(Worker* worker);
+
+  DeferWakes* const outer_;       // the scope that wakes, when this one nests
+  std::vector<Worker*> workers_;  // to wake at the end, each once
 };
 
 }  // namespace parigot::kernel

@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "host/kernel/mailbox.h"
 
@@ -183,6 +189,158 @@ TEST(SchedulerTest, StateHooksFollowTheFiber) {
   EXPECT_EQ(a_after, 1);
   EXPECT_EQ(b_after, 2);
   EXPECT_EQ(released.load(), 2);
+}
+
+// An idle port of the test's own: events (closures) that Wait runs on the
+// worker's thread, and a count of Wake calls.
+class FakePort : public IdlePort {
+ public:
+  explicit FakePort(int attached) : attached_(attached) {}
+
+  bool Attach(int worker) override { return worker < attached_; }
+
+  bool Poll(int worker) override {
+    std::unique_lock lock(mu_);
+    ++polls_[worker];
+    return RunLocked(worker, lock);
+  }
+
+  void Wait(int worker, Clock::time_point deadline) override {
+    std::unique_lock lock(mu_);
+    cv_.wait_until(lock, deadline, [&] {
+      return woken_.count(worker) > 0 || events_.count(worker) > 0;
+    });
+    RunLocked(worker, lock);
+  }
+
+  void Wake(int worker) override {
+    std::lock_guard lock(mu_);
+    ++wakes_[worker];
+    woken_.insert(worker);
+    cv_.notify_all();
+  }
+
+  // Has worker `worker` run `event` in its Poll or Wait (one at a time).
+  void Post(int worker, std::function<void()> event) {
+    std::lock_guard lock(mu_);
+    events_[worker] = std::move(event);
+    cv_.notify_all();
+  }
+
+  int wakes(int worker) {
+    std::lock_guard lock(mu_);
+    return wakes_[worker];
+  }
+  int polls(int worker) {
+    std::lock_guard lock(mu_);
+    return polls_[worker];
+  }
+
+ private:
+  // Consumes a Wake, and runs the worker's event if there is one (unlocked).
+  // True if there was either.
+  bool RunLocked(int worker, std::unique_lock<std::mutex>& lock) {
+    bool woken = woken_.erase(worker) > 0;
+    auto event = events_.find(worker);
+    if (event == events_.end()) return woken;
+    std::function<void()> run = std::move(event->second);
+    events_.erase(event);
+    lock.unlock();
+    run();
+    lock.lock();
+    return true;
+  }
+
+  const int attached_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<int> woken_;
+  std::map<int, std::function<void()>> events_;
+  std::map<int, int> wakes_;
+  std::map<int, int> polls_;
+};
+
+// A fiber on worker 1 of a two-worker scheduler with `port` parks; once its
+// worker is idle, a plain thread wakes it with `code`. Returns what the
+// fiber got.
+int WakeParkedFiberOnWorker1(FakePort& port, int code) {
+  Mailbox mailbox;
+  int got = 0;
+  Scheduler scheduler({.workers = 2, .idle_port = &port});
+  scheduler.Spawn(
+      [&] {
+        auto event = mailbox.Take(milliseconds(5000));
+        got = event ? std::get<ExitRequested>(*event).code : -1;
+      },
+      1);
+  std::this_thread::sleep_for(milliseconds(50));  // parked, its worker idle
+  mailbox.Put(ExitRequested{code});
+  scheduler.Join();
+  return got;
+}
+
+TEST(SchedulerTest, IdleWorkersWaitInThePortAndWakeThroughIt) {
+  FakePort port(2);
+  EXPECT_EQ(WakeParkedFiberOnWorker1(port, 42), 42);
+  EXPECT_GE(port.wakes(1), 1);
+  EXPECT_GE(port.polls(1), 1);  // it spun on the port before it waited
+}
+
+TEST(SchedulerTest, WorkersThePortDoesNotTakeSleepOnTheirOwn) {
+  FakePort port(1);
+  EXPECT_EQ(WakeParkedFiberOnWorker1(port, 7), 7);
+  EXPECT_EQ(port.wakes(1), 0);
+  EXPECT_EQ(port.polls(1), 0);
+}
+
+TEST(SchedulerTest, FiberFollowsTheWorkerWhosePortEventWokeIt) {
+  FakePort port(2);
+  Mailbox mailbox;
+  std::vector<int> woken_on;
+  std::atomic<int> event_worker{-2};
+  Scheduler scheduler({.workers = 2, .idle_port = &port});
+  EXPECT_EQ(Scheduler::CurrentWorker(), -1);
+  scheduler.Spawn(
+      [&] {
+        for (int i = 0; i < 2; ++i) {
+          ASSERT_TRUE(mailbox.Take(milliseconds(5000)).has_value());
+          woken_on.push_back(Scheduler::CurrentWorker());
+        }
+      },
+      1);
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(milliseconds(50));  // parked again
+    port.Post(0, [&] {
+      event_worker = Scheduler::CurrentWorker();
+      mailbox.Put(ExitRequested{i});
+    });
+  }
+  scheduler.Join();
+  EXPECT_EQ(event_worker.load(), 0);
+  // The first wake runs it where it was; from its next wait on it lives on
+  // the event's worker, which then wakes it with no wake-up of another.
+  EXPECT_EQ(woken_on, (std::vector<int>{1, 0}));
+}
+
+TEST(SchedulerTest, DeferWakesHoldsTheWakeUntilTheScopeEnds) {
+  FakePort port(1);
+  Mailbox mailbox;
+  bool got = false;
+  Scheduler scheduler({.workers = 1, .idle_port = &port});
+  scheduler.Spawn([&] { got = mailbox.Take(milliseconds(5000)).has_value(); });
+  std::this_thread::sleep_for(milliseconds(50));
+  int before = port.wakes(0);
+  {
+    DeferWakes outer;
+    {
+      DeferWakes inner;
+      mailbox.Put(ExitRequested{1});
+    }
+    EXPECT_EQ(port.wakes(0), before);
+  }
+  EXPECT_EQ(port.wakes(0), before + 1);
+  scheduler.Join();
+  EXPECT_TRUE(got);
 }
 
 }  // namespace
