@@ -6,14 +6,28 @@ namespace parigot::net {
 
 namespace sc = syscall::v1;
 
-struct GrpcEndpoint::InFlight {
+// One call in flight; its answer's tag. Owned by calls_ until answered.
+struct GrpcEndpoint::InFlight final : QueueTag {
+  InFlight(GrpcEndpoint& endpoint, CallId call, kernel::ReplyFn done)
+      : endpoint(endpoint), call(call), done(std::move(done)) {}
+  void Completed(bool) override { endpoint.Answered(*this); }
+
+  GrpcEndpoint& endpoint;
+  const CallId call;
+  const kernel::ReplyFn done;
   grpc::ClientContext context;
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
+  grpc::Status status;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
 };
 
-GrpcEndpoint::GrpcEndpoint(std::string name, std::shared_ptr<grpc::Channel> channel)
-    : name_(std::move(name)), channel_(std::move(channel)), stub_(channel_) {}
+GrpcEndpoint::GrpcEndpoint(std::string name, std::shared_ptr<grpc::Channel> channel,
+                           WorkerQueue& queue)
+    : name_(std::move(name)),
+      channel_(std::move(channel)),
+      queue_(queue),
+      stub_(channel_) {}
 
 GrpcEndpoint::~GrpcEndpoint() { Shutdown(); }
 
@@ -21,36 +35,50 @@ void GrpcEndpoint::Send(CallId call, const kernel::ServiceName& service,
                         const std::string& method, std::string param,
                         std::chrono::steady_clock::time_point deadline,
                         kernel::ReplyFn done) {
-  auto flight = std::make_shared<InFlight>();
+  auto flight = std::make_shared<InFlight>(*this, call, std::move(done));
   flight->request = ToByteBuffer(param);
   flight->context.set_deadline(ToSystemClock(deadline));
   std::unique_lock lock(mu_);
   if (shut_down_) {
     lock.unlock();
-    done(kernel::RemoteReply{{}, 0, sc::NetworkFailed, name_ + ": shutting down"});
+    flight->done(kernel::RemoteReply{{}, 0, sc::NetworkFailed, name_ + ": shutting down", {}});
     return;
   }
+  // Listed before it starts: Shutdown (and so the queue's shutdown) waits
+  // for its answer, and its answer finds it.
   calls_[call] = flight;
   lock.unlock();
-  stub_.UnaryCall(
-      &flight->context, MethodPath(service, method), grpc::StubOptions(),
-      &flight->request, &flight->response,
-      [this, call, flight, done = std::move(done)](grpc::Status status) {
-        kernel::RemoteReply reply = ReplyForStatus(status, flight->context, name_);
-        if (status.ok()) reply.result = ToString(flight->response);
-        // UNAVAILABLE without a parigot trailer: nobody answered.
-        bool answered = status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-                        reply.kernel_error != sc::NetworkFailed;
-        reachable_.store(answered);
-        done(std::move(reply));
-        std::lock_guard lock(mu_);
-        calls_.erase(call);
-        if (calls_.empty()) drained_.notify_all();
-      });
+  flight->reader = stub_.PrepareUnaryCall(&flight->context, MethodPath(service, method),
+                                          flight->request, &queue_.queue());
+  flight->reader->StartCall();
+  flight->reader->Finish(&flight->response, &flight->status, flight->tag());
 }
 
-// TryCancel is called without mu_ held: gRPC may run the call's callback,
-// which takes mu_, before TryCancel returns.
+void GrpcEndpoint::Answered(InFlight& answered) {
+  std::shared_ptr<InFlight> flight;
+  {
+    std::lock_guard lock(mu_);
+    flight = calls_.at(answered.call);
+  }
+  kernel::RemoteReply reply = ReplyForStatus(flight->status, flight->context, name_);
+  if (flight->status.ok()) reply.result = ToString(flight->response);
+  // UNAVAILABLE without a parigot trailer: nobody answered.
+  bool answered_at_all = flight->status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+                         reply.kernel_error != sc::NetworkFailed;
+  reachable_.store(answered_at_all);
+  {
+    // The caller's worker is woken after the kernel's locks are released,
+    // not while they are held (see DeferWakes).
+    kernel::DeferWakes defer_wakes;
+    flight->done(std::move(reply));
+  }
+  std::lock_guard lock(mu_);
+  calls_.erase(flight->call);
+  if (calls_.empty()) drained_.notify_all();
+}
+
+// TryCancel is called without mu_ held: the answer's handler, which takes
+// mu_, may run on another thread before TryCancel returns.
 void GrpcEndpoint::Cancel(CallId call) {
   std::shared_ptr<InFlight> flight;
   {

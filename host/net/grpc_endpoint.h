@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "host/kernel/federation.h"
+#include "host/net/worker_queue.h"
 
 namespace parigot::net {
 
@@ -21,12 +22,18 @@ namespace parigot::net {
 // mapping). Unreachable after a call fails to connect, reachable again after
 // any answer.
 //
-// Thread safety: every method may be called from any thread.
+// A call's answer comes back on the host's WorkerQueue: the worker that
+// polls it handles it and goes on to run the calling guest, without a
+// wake-up between threads.
+//
+// Thread safety: every method may be called from any thread. REQUIRES: the
+// queue outlives the endpoint, and is shut down only after Shutdown.
 class GrpcEndpoint : public kernel::RemoteEndpoint {
  public:
   // `name` says who answers ("back (127.0.0.1:7402)"); `channel` leads
-  // there.
-  GrpcEndpoint(std::string name, std::shared_ptr<grpc::Channel> channel);
+  // there; the answers come back on `queue`.
+  GrpcEndpoint(std::string name, std::shared_ptr<grpc::Channel> channel,
+               WorkerQueue& queue);
   // Cancels what is in flight and waits for its callbacks.
   ~GrpcEndpoint() override;
 
@@ -39,17 +46,20 @@ class GrpcEndpoint : public kernel::RemoteEndpoint {
   void Cancel(CallId call) override;
 
   // Cancels every call in flight and waits until their `done` callbacks have
-  // returned. Later Sends fail at once with NetworkFailed. Call it before
-  // whatever the callbacks reach (the kernel) goes away.
+  // returned (someone must poll the queue meanwhile). Later Sends fail at
+  // once with NetworkFailed. Call it before whatever the callbacks reach
+  // (the kernel) goes away.
   void Shutdown();
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
   struct InFlight;
+  void Answered(InFlight& flight);
 
   const std::string name_;
   const std::shared_ptr<grpc::Channel> channel_;
+  WorkerQueue& queue_;
   grpc::GenericStub stub_;
   std::atomic<bool> reachable_{true};
 

@@ -9,6 +9,7 @@
 #include "host/net/grpc_endpoint.h"
 #include "host/net/reflection.h"
 #include "host/net/wire.h"
+#include "host/net/worker_queue.h"
 #include "parigot/net/v1/control.grpc.pb.h"
 
 namespace parigot::net {
@@ -59,11 +60,13 @@ Result<std::unique_ptr<Node>> Node::Start(kernel::Kernel& kernel,
   if (!node->options_.host.empty()) {
     Status listening = node->Listen();
     if (!listening.ok()) return listening;
+  } else {
+    node->queue_ = std::make_unique<WorkerQueue>();
   }
   for (const NodeOptions::External& external : node->options_.externals) {
     auto endpoint = std::make_shared<GrpcEndpoint>(
         "external " + external.name + " (" + external.address + ")",
-        Dial(external.address));
+        Dial(external.address), *node->queue_);
     kernel.AddRemoteService(external.service, external.methods, endpoint);
     node->external_endpoints_.push_back(std::move(endpoint));
   }
@@ -72,7 +75,7 @@ Result<std::unique_ptr<Node>> Node::Start(kernel::Kernel& kernel,
     state->peer = peer;
     std::shared_ptr<grpc::Channel> channel = Dial(peer.address);
     state->endpoint = std::make_shared<GrpcEndpoint>(
-        "host " + peer.name + " (" + peer.address + ")", channel);
+        "host " + peer.name + " (" + peer.address + ")", channel, *node->queue_);
     state->control = v1::Control::NewStub(channel);
     node->peers_.push_back(std::move(state));
   }
@@ -111,7 +114,8 @@ Status Node::Listen() {
     });
     reflection_->RegisterWith(builder);
   }
-  builder.RegisterCallbackGenericService(calls_.get());
+  calls_->RegisterWith(builder);
+  std::unique_ptr<grpc::ServerCompletionQueue> cq = builder.AddCompletionQueue();
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -119,6 +123,8 @@ Status Node::Listen() {
                             options_.listen +
                             " (is the address in use, or not this machine's?)");
   }
+  queue_ = std::make_unique<WorkerQueue>(std::move(cq));
+  calls_->Start(*queue_);
   // Until a service serves, the server as a whole does ("" is the overall
   // status): it answers Control and reflection from the start.
   server_->GetHealthCheckService()->SetServingStatus("", true);
@@ -128,6 +134,8 @@ Status Node::Listen() {
 }
 
 Node::~Node() { Shutdown(); }
+
+kernel::IdlePort* Node::idle_port() { return queue_.get(); }
 
 void Node::Shutdown() {
   {
@@ -140,14 +148,20 @@ void Node::Shutdown() {
   // The node's thread announces a pending exit before it stops.
   if (thread_.joinable()) thread_.join();
   for (std::thread& poller : pollers_) poller.join();
+  // What is still in flight completes on the queue's own thread: its
+  // worker may never wait again (a guest that does not end).
+  if (queue_ != nullptr) queue_->ReleaseWorker();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->Shutdown();
-    // Calls still in the kernel are cancelled: their reactors take them back.
+    // Calls still in the kernel are cancelled: taken back from it, or
+    // answered by it at their deadline at the latest.
     server_->Shutdown(std::chrono::system_clock::now() +
                       std::chrono::milliseconds(500));
+    calls_->Stop();
   }
   for (auto& endpoint : external_endpoints_) endpoint->Shutdown();
   for (auto& peer : peers_) peer->endpoint->Shutdown();
+  if (queue_ != nullptr) queue_->Shutdown();
   kernel_.SetFederation(nullptr);
 }
 

@@ -6,9 +6,15 @@
 // endpoints; it tells its peers when the application ends here. It is the
 // kernel's Federation (kernel/federation.h).
 //
+// Its gRPC calls (those it serves and those it sends) complete on a
+// completion queue that a worker of the scheduler polls when idle: give
+// idle_port() to the scheduler (worker_queue.h says why). Until a scheduler
+// does, a thread of the node's own polls it.
+//
 // Life cycle: Node::Start(kernel, options) before the kernel starts its
-// guests; Shutdown() (or the destructor) once the application has ended
-// here and before the kernel goes.
+// guests, and before the scheduler that polls its queue is made;
+// Shutdown() (or the destructor) once the application has ended here and
+// before the kernel goes. The node must outlive that scheduler.
 #ifndef PARIGOT_HOST_NET_NODE_H_
 #define PARIGOT_HOST_NET_NODE_H_
 
@@ -27,6 +33,7 @@
 
 #include "host/kernel/federation.h"
 #include "host/kernel/kernel.h"
+#include "host/kernel/scheduler.h"
 #include "parigot/status.h"
 
 namespace parigot::net {
@@ -36,6 +43,7 @@ class ControlService;
 class GrpcEndpoint;
 class ReflectionService;
 class ServiceCatalog;
+class WorkerQueue;
 
 struct NodeOptions {
   // This host's name in the descriptor. Empty: the node serves nothing and
@@ -104,6 +112,10 @@ class Node : public kernel::Federation {
   // The port the server listens on (useful when `listen` asked for port 0).
   int port() const { return port_; }
 
+  // Where the scheduler's idle worker waits, polling the node's queue
+  // (SchedulerOptions::idle_port).
+  kernel::IdlePort* idle_port();
+
   // kernel::Federation
   void ServingChanged() override;
   void ExitFixed(int code) override;
@@ -121,6 +133,7 @@ class Node : public kernel::Federation {
 
   kernel::Kernel& kernel_;
   const NodeOptions options_;
+  std::unique_ptr<WorkerQueue> queue_;  // before what uses it
   std::unique_ptr<CallService> calls_;
   std::unique_ptr<ControlService> control_;
   std::unique_ptr<ReflectionService> reflection_;

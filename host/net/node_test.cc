@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "host/kernel/scheduler.h"
 #include "host/net/wire.h"
 
 namespace parigot::net {
@@ -45,10 +46,13 @@ NodeOptions NodeOptionsFor(std::string host) {
 
 // The "back" host: a greet guest exporting greeting.v1.Greeting, answering
 // FetchGreeting("x") with "bonjour x", "fail" with error 7, and leaving
-// "silence" unanswered.
+// "silence" unanswered. The guest is a thread, or a fiber of a scheduler
+// whose idle workers poll the node's queues (as in parigot run).
 class BackHost {
  public:
-  BackHost() : kernel_(KernelOptionsFor()) {
+  enum class Guest { kThread, kFiber };
+
+  explicit BackHost(Guest guest = Guest::kThread) : kernel_(KernelOptionsFor()) {
     greet_ = kernel_.AddGuest("greet", GuestKind::kService, "test");
     kernel_.StartGuests();
     std::string name;
@@ -61,12 +65,19 @@ class BackHost {
     auto node = Node::Start(kernel_, NodeOptionsFor("back"));
     EXPECT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(*node);
-    serve_ = std::thread([this] { Serve(); });
+    if (guest == Guest::kFiber) {
+      scheduler_ = std::make_unique<kernel::Scheduler>(
+          kernel::SchedulerOptions{.idle_port = node_->idle_port()});
+      scheduler_->Spawn([this] { Serve(); });
+    } else {
+      serve_ = std::thread([this] { Serve(); });
+    }
   }
   ~BackHost() {
     node_->Shutdown();
     kernel_.GuestEnded(greet_, 0, std::nullopt);
-    serve_.join();
+    if (serve_.joinable()) serve_.join();
+    scheduler_.reset();  // before the node, whose queues its workers poll
   }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(node_->port()); }
@@ -97,6 +108,7 @@ class BackHost {
   Kernel kernel_;
   GuestId greet_;
   std::unique_ptr<Node> node_;
+  std::unique_ptr<kernel::Scheduler> scheduler_;
   std::thread serve_;
   std::mutex mu_;
   std::vector<CallId> silenced_;  // guarded by mu_
@@ -203,6 +215,30 @@ TEST(NodeTest, CallsCrossHostsWithResultsErrorsAndDeadlines) {
   CallResolved silent = front.Call("silence", milliseconds(100));
   EXPECT_EQ(silent.kernel_error, sc::CallTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - began, milliseconds(2000));
+}
+
+// Both guests on fibers whose workers poll their hosts' queues: calls go
+// out from the caller's worker, and arrive and are answered on the workers.
+TEST(NodeTest, GuestsOnFibersCallThroughTheirWorkersQueues) {
+  BackHost back(BackHost::Guest::kFiber);
+  FrontHost front(back.address());
+  std::vector<std::string> answers;
+  LaunchCompleted launched{sc::KernelDependencyFailure, "not run"};
+  {
+    kernel::Scheduler scheduler({.idle_port = front.node().idle_port()});
+    scheduler.Spawn([&] {
+      launched = front.WaitLaunch();
+      if (launched.error != sc::NoError) return;
+      for (int i = 0; i < 20; ++i) {
+        answers.push_back(front.Call(std::to_string(i)).result);
+      }
+    });
+    ASSERT_TRUE(scheduler.JoinUntil(std::chrono::steady_clock::now() +
+                                    std::chrono::seconds(20)));
+  }
+  ASSERT_EQ(launched.error, sc::NoError) << launched.detail;
+  ASSERT_EQ(answers.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(answers[i], "bonjour " + std::to_string(i));
 }
 
 TEST(NodeTest, AnyGrpcClientCallsTheServiceByItsPath) {
