@@ -228,6 +228,10 @@ Result<ApplicationResult> RunApplication(
   for (const engine::EngineFiberHook& hook : engine::EngineFiberHooks()) {
     scheduler_options.hooks.push_back({hook.save, hook.restore, hook.release});
   }
+  // On a networked host, an idle worker polls the network itself: the
+  // worker that receives a call or an answer runs its guest (see
+  // net/worker_queue.h).
+  if (*node != nullptr) scheduler_options.idle_port = (*node)->idle_port();
   auto scheduler = std::make_unique<kernel::Scheduler>(std::move(scheduler_options));
   kernel->StartGuests();
   for (auto& guest_ptr : guests) {
@@ -274,9 +278,11 @@ Result<ApplicationResult> RunApplication(
       }
     }
     // Still running: the scheduler, the instances, their WASI state and the
-    // kernel must outlive them, until the process ends.
+    // kernel must outlive them, until the process ends (and so must the
+    // node, where the scheduler's idle workers wait).
     (void)scheduler.release();
     for (auto& guest : guests) (void)guest.release();
+    (void)node->release();
   }
   if (result.abandoned_guests > 0) (void)kernel.release();
   return result;
