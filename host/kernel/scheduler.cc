@@ -190,9 +190,10 @@ class Worker {
   // The same with the port polled too: an event that comes meanwhile (a
   // call, or an answer a guest here waits for) costs no sleep and wake-up
   // of this thread. A poll costs a system call, so the spin is bounded by
-  // time, about as long as the inbox spin.
+  // time. Measured on a 2-core VM, two hosts calling each other: 50 us gave
+  // the same round trips as 100 us, and each was ~20% faster than none.
   void SpinOnPort() {
-    constexpr auto kSpin = std::chrono::microseconds(100);
+    constexpr auto kSpin = std::chrono::microseconds(50);
     Clock::time_point until = Clock::now() + kSpin;
     while (!has_inbox_.load(std::memory_order_acquire)) {
       if (port_->Poll(index_)) return;  // it may have queued fibers here

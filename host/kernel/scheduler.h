@@ -56,8 +56,8 @@ struct FiberStateHook {
 //
 // The scheduler's constructor calls Attach once per worker, before the
 // worker starts. An attached worker with nothing to run calls Poll for a
-// short while (about as long as a worker without a port spins on its inbox),
-// then Wait; anyone calls Wake to have it look at its inbox again. An event
+// short while (50 us), then Wait; anyone calls Wake to have it look at its
+// inbox again. An event
 // that Poll or Wait handles may wake fibers (Waiter::Wake, on the worker's
 // thread but on no fiber): a fiber woken so moves to that worker from its
 // next wait on, so that the next event for it is handled and run on one
