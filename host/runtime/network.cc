@@ -3,22 +3,6 @@
 #include "host/net/wire.h"
 
 namespace parigot::runtime::internal {
-namespace {
-
-// "app.toml:5:10: config.net.host.front.Listen", as DescribeKey does for
-// microservices.
-template <typename Table>
-std::string DescribeTableKey(const Table& table, std::string_view key) {
-  std::string where;
-  auto it = table.key_locations.find(key);
-  const deploy::SourceLocation& location =
-      it != table.key_locations.end() ? it->second : table.location;
-  where = location.ToString();
-  return (where.empty() ? "" : where + ": ") + table.key_path + "." +
-         std::string(key);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<net::Node>> StartNetwork(
     kernel::Kernel& kernel, const deploy::DeploymentOptions& deployment,
@@ -41,7 +25,7 @@ Result<std::unique_ptr<net::Node>> StartNetwork(
     options.host = self->name;
     options.catalog = &catalog;
     options.listen = self->listen;
-    options.listen_origin = DescribeTableKey(*self, "Listen");
+    options.listen_origin = deploy::DescribeKey(*self, "Listen");
     for (const deploy::HostOptions& other : deployment.hosts) {
       if (other.name != self->name) {
         options.peers.push_back({other.name, deploy::DialAddress(other)});
@@ -57,7 +41,7 @@ Result<std::unique_ptr<net::Node>> StartNetwork(
       // A guest that calls a service is built from its .proto, whose
       // descriptor it carries: no guest here can call this one.
       options.log(kernel::LogLevel::kDebug,
-                  DescribeTableKey(external, "Service") + ": no guest here uses " +
+                  deploy::DescribeKey(external, "Service") + ": no guest here uses " +
                       external.service);
       continue;
     }
