@@ -25,12 +25,9 @@ Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
         std::string(host));
   }
   if (deploy::FindHost(deployment, host) != nullptr) return Status::Ok();
-  std::string names;
-  for (const deploy::HostOptions& known : deployment.hosts) {
-    names += (names.empty() ? "" : ", ") + known.name;
-  }
   return InvalidArgumentError(Subject(deployment) + " has no host \"" +
-                              std::string(host) + "\"; its hosts: " + names);
+                              std::string(host) + "\"; its hosts: " +
+                              deploy::HostNames(deployment));
 }
 
 Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,

@@ -112,6 +112,14 @@ const HostOptions* FindHost(const DeploymentOptions& deployment,
   return nullptr;
 }
 
+std::string HostNames(const DeploymentOptions& deployment) {
+  std::string names;
+  for (const HostOptions& host : deployment.hosts) {
+    names += (names.empty() ? "" : ", ") + host.name;
+  }
+  return names;
+}
+
 const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
                                             std::string_view name) {
   for (const MicroserviceOptions& ms : deployment.microservices) {

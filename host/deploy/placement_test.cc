@@ -126,6 +126,8 @@ TEST_F(PlacementTest, MicroservicesOnHostFollowPlacementAndMode) {
               IsEmpty());
   EXPECT_EQ(FindHost(*d, "back"), &d->hosts[1]);
   EXPECT_EQ(FindHost(*d, "Back"), nullptr);
+  EXPECT_EQ(HostNames(*d), "front, back");
+  EXPECT_EQ(HostNames(DeploymentOptions{}), "");
 }
 
 TEST_F(PlacementTest, DottedKeysWorkLikeTables) {

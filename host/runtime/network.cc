@@ -13,10 +13,7 @@ Result<std::unique_ptr<net::Node>> StartNetwork(
   if (!host.empty()) {
     const deploy::HostOptions* self = deploy::FindHost(deployment, host);
     if (self == nullptr) {
-      std::string names;
-      for (const auto& h : deployment.hosts) {
-        names += (names.empty() ? "" : ", ") + h.name;
-      }
+      std::string names = deploy::HostNames(deployment);
       return InvalidArgumentError(
           deployment.descriptor_path + ": deployment " + deployment.name +
           " has no host \"" + host + "\"" +

@@ -260,6 +260,10 @@ std::vector<const MicroserviceOptions*> MicroservicesOnHost(
 const HostOptions* FindHost(const DeploymentOptions& deployment,
                             std::string_view name);
 
+// The hosts' names in declaration order, for messages: "front, back"
+// (empty when there are none).
+std::string HostNames(const DeploymentOptions& deployment);
+
 // The microservice named `name`, or nullptr. Same lifetime rule as above.
 const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
                                             std::string_view name);
