@@ -755,11 +755,13 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     } else {
       for (const ServiceName& name : guest->requires_) {
         auto found = services_by_name_.find(name);
-        std::string elsewhere =
-            federation_ != nullptr ? federation_->ExplainMissing(name) : "";
-        if (found == services_by_name_.end() ||
+        if (found != services_by_name_.end() &&
             found->second->exporter == nullptr) {
-          if (found != services_by_name_.end()) continue;  // served remotely
+          continue;  // another process serves it
+        }
+        if (found == services_by_name_.end()) {
+          std::string elsewhere =
+              federation_ != nullptr ? federation_->ExplainMissing(name) : "";
           detail += (detail.empty() ? "" : "; ") +
                     ("requires " + name.ToString() +
                      (elsewhere.empty() ? ", which no microservice exports"
