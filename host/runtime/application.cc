@@ -53,11 +53,16 @@ struct RunningGuest {
 };
 
 // Engines and decoded modules, shared by guests that use the same wasm, and
-// the protobuf descriptors the modules carry.
+// (with `collect_descriptors`) the protobuf descriptors the modules carry.
+// Only network mode uses descriptors (reflection, external services), and
+// building the catalog costs start-up time: a one-process application with
+// no external service skips it.
 class ModuleCache {
  public:
-  explicit ModuleCache(std::function<void(LogLevel, std::string_view)> log)
-      : log_(std::move(log)) {
+  ModuleCache(bool collect_descriptors,
+              std::function<void(LogLevel, std::string_view)> log)
+      : collect_descriptors_(collect_descriptors), log_(std::move(log)) {
+    if (!collect_descriptors_) return;
     // So that reflection can describe itself too.
     Result<std::vector<uint8_t>> own = net::ReflectionService::OwnDescriptorSet();
     Status added = own.ok() ? catalog_.Add(*own, "parigot") : own.status();
@@ -89,6 +94,7 @@ class ModuleCache {
   // A guest whose descriptors are unreadable or clash with another's still
   // runs: only reflection and external services need them.
   void AddDescriptors(std::span<const uint8_t> wasm, const std::string& origin) {
+    if (!collect_descriptors_) return;
     auto sections = engine::FindCustomSections(wasm, engine::kDescriptorsSection);
     if (!sections.ok()) {
       log_(LogLevel::kWarn, origin + ": " + sections.status().message());
@@ -100,6 +106,7 @@ class ModuleCache {
     }
   }
 
+  const bool collect_descriptors_;
   std::function<void(LogLevel, std::string_view)> log_;
   std::map<std::string, std::unique_ptr<engine::Engine>> engines_;
   std::map<std::string, std::unique_ptr<engine::Module>> modules_;
@@ -161,7 +168,8 @@ Result<ApplicationResult> RunApplication(
   auto net_log = [log = options.log](LogLevel level, std::string_view text) {
     log("net", level, text);
   };
-  ModuleCache modules(net_log);
+  ModuleCache modules(!options.host.empty() || !deployment.externals.empty(),
+                      net_log);
   std::vector<std::unique_ptr<RunningGuest>> guests;
   for (const deploy::MicroserviceOptions* ms :
        deploy::MicroservicesOnHost(deployment, options.mode, options.host)) {
