@@ -1,5 +1,6 @@
 #include "generator.h"
 
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <vector>
@@ -66,9 +67,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
                          std::string* error) const {
   Options opts;
   if (!ParseOptions(parameter, &opts, error)) return false;
-  for (int i = 0; i < file->message_type_count(); ++i) {
-    if (!CheckMessage(file->message_type(i), error)) return false;
-  }
+  Names names(opts);
 
   std::set<const pb::FileDescriptor*> used;
   for (int i = 0; i < file->message_type_count(); ++i) {
@@ -101,7 +100,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
   if (needs_kernel_err) includes.insert(kDefaultErrorHeader);
 
   const std::string stem = FileStem(file);
-  const std::string ns = Namespace(file, opts);
+  const std::string ns = names.Namespace(file);
   const std::string version = std::to_string(kWireVersion);
   std::vector<const pb::Descriptor*> messages = OrderedMessages(file);
   {
@@ -124,13 +123,17 @@ bool Generator::Generate(const pb::FileDescriptor* file,
     p.Print("\n");
     if (!ns.empty()) p.Print("namespace $ns$ {\n\n", "ns", ns);
     for (const pb::Descriptor* d : messages) {
-      p.Print("struct $name$;\n", "name", ClassName(d));
+      p.Print("struct $name$;\n", "name", names.Type(d));
     }
     if (!messages.empty()) p.Print("\n");
-    for (const pb::EnumDescriptor* e : AllEnums(file)) EmitEnum(p, e, opts);
-    for (const pb::Descriptor* d : messages) EmitMessageDecl(p, d, opts);
+    for (const pb::EnumDescriptor* e : AllEnums(file)) EmitEnum(p, e, names);
+    std::set<const pb::Descriptor*> complete;
+    for (const pb::Descriptor* d : messages) {
+      EmitMessageDecl(p, d, names, complete);
+      complete.insert(d);
+    }
     for (int i = 0; i < file->service_count(); ++i) {
-      EmitService(p, file->service(i), error_enums[i], opts);
+      EmitService(p, file->service(i), error_enums[i], names);
     }
     if (!ns.empty()) p.Print("}  // namespace $ns$\n", "ns", ns);
     p.Print("\n#endif  // $guard$\n", "guard", Guard(stem + ".parigot.h", opts));
@@ -143,11 +146,13 @@ bool Generator::Generate(const pb::FileDescriptor* file,
             "#include \"$stem$.parigot.h\"\n\n",
             "file", file->name(), "stem", stem);
     if (!ns.empty()) p.Print("namespace $ns$ {\n\n", "ns", ns);
-    if (!messages.empty()) {
-      p.Print("namespace pwi = ::parigot::wire::internal;\n\n");
-    }
-    for (const pb::Descriptor* d : messages) EmitMessageImpl(p, d, opts);
+    for (const pb::Descriptor* d : messages) EmitMessageImpl(p, d, names);
     if (!ns.empty()) p.Print("}  // namespace $ns$\n", "ns", ns);
+  }
+  // Renames forced by collisions are legal but surprising: say so, the way
+  // protoc reports warnings (on stderr, prefixed with the file).
+  for (const std::string& note : names.Notes()) {
+    std::fprintf(stderr, "%s: note: %s\n", file->name().c_str(), note.c_str());
   }
   return true;
 }

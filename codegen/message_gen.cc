@@ -50,9 +50,9 @@ std::string EscapeBytes(const std::string& s) {
 
 std::string FloatLiteral(double v, bool is_float) {
   std::string type = is_float ? "float" : "double";
-  if (std::isnan(v)) return "std::numeric_limits<" + type + ">::quiet_NaN()";
+  if (std::isnan(v)) return "::std::numeric_limits<" + type + ">::quiet_NaN()";
   if (std::isinf(v)) {
-    return std::string(v < 0 ? "-" : "") + "std::numeric_limits<" + type +
+    return std::string(v < 0 ? "-" : "") + "::std::numeric_limits<" + type +
            ">::infinity()";
   }
   char buf[64];
@@ -62,15 +62,11 @@ std::string FloatLiteral(double v, bool is_float) {
   return is_float ? s + "f" : s;
 }
 
-// The literal of a proto2 field's default, or "" when it has none worth a
-// constant.
-std::string DefaultLiteral(const FD* f, const Options& opts) {
+// The literal of a field's kFooDefault constant (HasDefaultConstant).
+std::string DefaultLiteral(const FD* f, Names& names) {
   if (f->cpp_type() == FD::CPPTYPE_ENUM) {
-    const pb::EnumValueDescriptor* v = f->default_value_enum();
-    if (!f->has_default_value() && v->number() == 0) return "";
-    return ValueType(f, opts) + "::" + EscapeKeyword(v->name());
+    return names.ValueType(f) + "::" + names.Value(f->default_value_enum());
   }
-  if (!f->has_default_value()) return "";
   switch (f->cpp_type()) {
     case FD::CPPTYPE_INT32: {
       int32_t v = f->default_value_int32();
@@ -93,7 +89,7 @@ std::string DefaultLiteral(const FD* f, const Options& opts) {
     case FD::CPPTYPE_BOOL: return f->default_value_bool() ? "true" : "false";
     case FD::CPPTYPE_STRING: {
       const std::string& s = f->default_value_string();
-      return "std::string_view(\"" + EscapeBytes(s) + "\", " +
+      return "::std::string_view(\"" + EscapeBytes(s) + "\", " +
              std::to_string(s.size()) + ")";
     }
     default: return "";
@@ -139,49 +135,35 @@ std::vector<const pb::EnumDescriptor*> AllEnums(const pb::FileDescriptor* f) {
   return out;
 }
 
-bool CheckMessage(const pb::Descriptor* d, std::string* error) {
-  for (int i = 0; i < d->field_count(); ++i) {
-    if (d->field(i)->type() == FD::TYPE_GROUP) {
-      *error = "field " + d->field(i)->full_name() +
-               ": groups are not supported by protoc-gen-parigot";
-      return false;
-    }
-  }
-  for (int i = 0; i < d->nested_type_count(); ++i) {
-    if (!CheckMessage(d->nested_type(i), error)) return false;
-  }
-  return true;
-}
-
-void EmitEnum(pb::io::Printer& p, const pb::EnumDescriptor* e,
-              const Options& opts) {
+void EmitEnum(pb::io::Printer& p, const pb::EnumDescriptor* e, Names& names) {
+  std::string name = names.Type(e);
   p.Print("// proto enum $full$\n", "full", e->full_name());
-  p.Print("enum class $name$ : int32_t {\n", "name", ClassName(e));
+  p.Print("enum class $name$ : ::std::int32_t {\n", "name", name);
   for (int i = 0; i < e->value_count(); ++i) {
     const pb::EnumValueDescriptor* v = e->value(i);
     std::string number = v->number() == std::numeric_limits<int32_t>::min()
                              ? "(-2147483647 - 1)"
                              : std::to_string(v->number());
-    p.Print("  $v$ = $n$,\n", "v", EscapeKeyword(v->name()), "n", number);
+    p.Print("  $v$ = $n$,\n", "v", names.Value(v), "n", number);
   }
   p.Print("};\n");
   p.Print("// The proto name of `value`; empty for values $name$ does not declare.\n"
-          "constexpr std::string_view $name$_Name($name$ value) {\n"
+          "constexpr ::std::string_view $fn$($name$ value) {\n"
           "  switch (value) {\n",
-          "name", ClassName(e));
+          "name", name, "fn", names.EnumNameFunction(e));
   std::set<int> seen;
   for (int i = 0; i < e->value_count(); ++i) {
     const pb::EnumValueDescriptor* v = e->value(i);
     if (!seen.insert(v->number()).second) continue;  // allow_alias
-    p.Print("    case $name$::$v$: return \"$proto$\";\n", "name", ClassName(e),
-            "v", EscapeKeyword(v->name()), "proto", v->name());
+    p.Print("    case $name$::$v$: return \"$proto$\";\n", "name", name, "v",
+            names.Value(v), "proto", v->name());
   }
   p.Print("  }\n  return {};\n}\n\n");
 }
 
-void EmitMessageDecl(pb::io::Printer& p, const pb::Descriptor* d,
-                     const Options& opts) {
-  std::string name = ClassName(d);
+void EmitMessageDecl(pb::io::Printer& p, const pb::Descriptor* d, Names& names,
+                     const std::set<const pb::Descriptor*>& complete) {
+  std::string name = names.Type(d);
   p.Print("// proto message $full$\n", "full", d->full_name());
   p.Print("struct $name$ {\n", "name", name);
   p.Indent();
@@ -189,38 +171,35 @@ void EmitMessageDecl(pb::io::Printer& p, const pb::Descriptor* d,
   for (int i = 0; i < d->nested_type_count(); ++i) {
     const pb::Descriptor* n = d->nested_type(i);
     if (IsMapEntry(n)) continue;
-    p.Print("using $short$ = $long$;\n", "short", n->name(), "long", ClassName(n));
+    p.Print("using $short$ = $long$;\n", "short", names.Alias(n), "long", names.Qualified(n));
     preamble = true;
   }
   for (int i = 0; i < d->enum_type_count(); ++i) {
     const pb::EnumDescriptor* n = d->enum_type(i);
-    p.Print("using $short$ = $long$;\n", "short", n->name(), "long", ClassName(n));
+    p.Print("using $short$ = $long$;\n", "short", names.Alias(n), "long", names.Qualified(n));
     preamble = true;
   }
   for (int i = 0; i < d->real_oneof_decl_count(); ++i) {
     const pb::OneofDescriptor* o = d->oneof_decl(i);
     p.Print("// Alternative indices of `$o$` (std::get<$cls$::kX>($o$)).\n",
-            "o", OneofName(o), "cls", name);
-    p.Print("enum $Case$ : size_t {\n  k$Camel$NotSet = 0,\n", "Case",
-            CamelCase(o->name()) + "Case", "Camel", CamelCase(o->name()));
+            "o", names.Member(o), "cls", name);
+    p.Print("enum $Case$ : ::std::size_t {\n  $none$ = 0,\n", "Case", names.CaseEnum(o),
+            "none", names.NotSetCase(o));
     for (int j = 0; j < o->field_count(); ++j) {
-      p.Print("  k$f$ = $i$,\n", "f", CamelCase(o->field(j)->name()), "i",
-              std::to_string(j + 1));
+      p.Print("  $f$ = $i$,\n", "f", names.Case(o->field(j)), "i", std::to_string(j + 1));
     }
     p.Print("};\n");
     preamble = true;
   }
   for (int i = 0; i < d->field_count(); ++i) {
     const FD* f = d->field(i);
-    if (!IsOptionalScalar(f)) continue;
-    std::string lit = DefaultLiteral(f, opts);
-    if (lit.empty()) continue;
-    std::string type = f->cpp_type() == FD::CPPTYPE_STRING ? "std::string_view"
-                                                           : ValueType(f, opts);
-    p.Print("// [default = ...] of `$f$`: use $f$.value_or(k$F$Default).\n",
-            "f", FieldName(f), "F", CamelCase(f->name()));
-    p.Print("static constexpr $t$ k$F$Default = $lit$;\n", "t", type, "F",
-            CamelCase(f->name()), "lit", lit);
+    if (!HasDefaultConstant(f)) continue;
+    std::string type = f->cpp_type() == FD::CPPTYPE_STRING ? "::std::string_view"
+                                                           : names.ValueType(f);
+    p.Print("// [default = ...] of `$f$`: use $f$.value_or($k$).\n", "f", names.Member(f),
+            "k", names.DefaultConstant(f));
+    p.Print("static constexpr $t$ $k$ = $lit$;\n", "t", type, "k", names.DefaultConstant(f),
+            "lit", DefaultLiteral(f, names));
     preamble = true;
   }
   if (preamble) p.Print("\n");
@@ -229,44 +208,68 @@ void EmitMessageDecl(pb::io::Printer& p, const pb::Descriptor* d,
     const FD* f = d->field(i);
     const pb::OneofDescriptor* o = f->real_containing_oneof();
     if (o == nullptr) {
-      p.Print("$t$ $n${};\n", "t", MemberType(f, opts), "n", FieldName(f));
+      // A vector of a message that is still incomplete at the end of this
+      // struct (mutual recursion) cannot have a default member initializer:
+      // libstdc++ instantiates its destructor there. It is default-
+      // constructed all the same.
+      bool incomplete = f->is_repeated() && !f->is_map() &&
+                        f->cpp_type() == FD::CPPTYPE_MESSAGE &&
+                        f->message_type() != d && f->message_type()->file() == d->file() &&
+                        complete.count(f->message_type()) == 0;
+      p.Print("$t$ $n$$init$;\n", "t", names.MemberType(f), "n", names.Member(f), "init",
+              incomplete ? "" : "{}");
       continue;
     }
     if (!done.insert(o).second) continue;
-    std::string type = "std::variant<std::monostate";
+    std::string type = "::std::variant<::std::monostate";
     for (int j = 0; j < o->field_count(); ++j) {
       const FD* of = o->field(j);
       type += ", ";
       type += of->cpp_type() == FD::CPPTYPE_MESSAGE
-                  ? "::parigot::wire::Box<" + ValueType(of, opts) + ">"
-                  : ValueType(of, opts);
+                  ? "::parigot::wire::Box<" + names.ValueType(of) + ">"
+                  : names.ValueType(of);
     }
-    p.Print("$t$> $n${};\n", "t", type, "n", OneofName(o));
+    p.Print("$t$> $n${};\n", "t", type, "n", names.Member(o));
   }
   p.Print(
       "\n"
       "// Encodes into a new string of ByteSizeLong() bytes.\n"
-      "std::string SerializeAsString() const;\n"
+      "::std::string SerializeAsString() const;\n"
       "// The encoded size. Also caches sizes of nested messages for the next\n"
       "// SerializeWithCachedSizes().\n"
-      "size_t ByteSizeLong() const;\n"
+      "::std::size_t ByteSizeLong() const;\n"
       "// Writes exactly ByteSizeLong() bytes; `w` must have room for them.\n"
       "void SerializeTo(::parigot::wire::Writer& w) const;\n"
       "// Replaces *this with the decoded `bytes`. On malformed input returns\n"
       "// false and leaves *this default-constructed.\n"
-      "[[nodiscard]] bool ParseFromString(std::string_view bytes);\n"
+      "[[nodiscard]] bool ParseFromString(::std::string_view bytes);\n"
       "// Resets every field to its default, keeping container capacity.\n"
       "void Clear();\n"
-      "bool operator==(const $name$&) const = default;\n"
+      "// Field by field (defined in the .cc, where every message is complete).\n"
+      "bool operator==(const $qualified$&) const;\n"
       "\n"
       "// Internal, used by generated code and the wire runtime.\n"
-      "size_t CachedByteSize() const { return _cached_size_.get(); }\n"
+      "::std::size_t CachedByteSize() const { return this->_cached_size_.get(); }\n"
       "void SerializeWithCachedSizes(::parigot::wire::Writer& w) const;\n"
-      "[[nodiscard]] bool MergeFromReader(::parigot::wire::Reader& r);\n"
-      "::parigot::wire::CachedSize _cached_size_{};\n",
-      "name", name);
+      "[[nodiscard]] bool MergeFromReader(::parigot::wire::Reader& r);\n",
+      "qualified", names.Qualified(d));
+  if (IsGroupType(d)) {
+    p.Print("// Reads fields up to the group's end tag `end` (this type is a group).\n"
+            "[[nodiscard]] bool MergeFromReader(::parigot::wire::Reader& r, ::std::uint32_t end);\n");
+  }
+  p.Print("::parigot::wire::CachedSize _cached_size_{};\n");
   p.Outdent();
   p.Print("};\n\n");
+}
+
+bool IsGroupType(const pb::Descriptor* d) {
+  const pb::Descriptor* parent = d->containing_type();
+  if (parent == nullptr) return false;
+  for (int i = 0; i < parent->field_count(); ++i) {
+    const FD* f = parent->field(i);
+    if (f->type() == FD::TYPE_GROUP && f->message_type() == d) return true;
+  }
+  return false;
 }
 
 }  // namespace parigot::codegen

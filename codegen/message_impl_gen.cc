@@ -12,6 +12,9 @@ namespace {
 
 using FD = pb::FieldDescriptor;
 
+// The wire runtime's field helpers and codecs (guest/wire/.../fields.h).
+constexpr char kRuntime[] = "::parigot::wire::internal::";
+
 // Fields in field-number order: libprotobuf serializes in this order, and so
 // do we, so encodings match byte for byte.
 std::vector<const FD*> FieldsByNumber(const pb::Descriptor* d) {
@@ -30,113 +33,100 @@ std::string OneofIndex(const FD* f) {
   return "0";
 }
 
-std::map<std::string, std::string> FieldVars(const FD* f, const Options& opts) {
-  uint32_t wire = 0;
-  if (f->is_packed()) {
-    wire = 2;
-  } else {
-    switch (f->type()) {
-      case FD::TYPE_DOUBLE: case FD::TYPE_FIXED64: case FD::TYPE_SFIXED64:
-        wire = 1;
-        break;
-      case FD::TYPE_FLOAT: case FD::TYPE_FIXED32: case FD::TYPE_SFIXED32:
-        wire = 5;
-        break;
-      case FD::TYPE_STRING: case FD::TYPE_BYTES: case FD::TYPE_MESSAGE:
-        wire = 2;
-        break;
-      default:
-        wire = 0;
-    }
-  }
+// Printer variables of one field. Members are always reached through
+// `this->` and runtime names fully qualified, so no user name (a field called
+// `tag`, `w` or `n`, a nested type called `std`) can capture them.
+std::map<std::string, std::string> FieldVars(const FD* f, Names& names) {
   std::map<std::string, std::string> vars;
-  vars["name"] = FieldName(f);
+  vars["rt"] = kRuntime;
   vars["number"] = std::to_string(f->number());
-  vars["tag"] = std::to_string((static_cast<uint32_t>(f->number()) << 3) | wire);
+  vars["tag"] = std::to_string((static_cast<uint32_t>(f->number()) << 3) | WireTypeOf(f));
   vars["tag_size"] = std::to_string(TagSize(f));
-  vars["codec"] = Codec(f, opts);
   if (f->is_map()) {
-    vars["kc"] = Codec(f->message_type()->map_key(), opts);
-    vars["vc"] = Codec(f->message_type()->map_value(), opts);
+    vars["kc"] = std::string(kRuntime) + names.Codec(f->message_type()->map_key());
+    vars["vc"] = std::string(kRuntime) + names.Codec(f->message_type()->map_value());
+  } else {
+    vars["codec"] = std::string(kRuntime) + names.Codec(f);
   }
-  if (f->real_containing_oneof() != nullptr) {
-    vars["oneof"] = OneofName(f->real_containing_oneof());
+  if (const pb::OneofDescriptor* o = f->real_containing_oneof()) {
+    vars["member"] = "this->" + names.Member(o);
     vars["index"] = OneofIndex(f);
-  }
-  if (f->cpp_type() == FD::CPPTYPE_MESSAGE) {
-    vars["msg"] = ValueType(f, opts);
+  } else {
+    vars["member"] = "this->" + names.Member(f);
   }
   return vars;
 }
 
 }  // namespace
 
-void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d,
-                     const Options& opts) {
-  std::string name = ClassName(d);
+void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d, Names& names) {
+  std::string name = names.Type(d);
   std::vector<const FD*> fields = FieldsByNumber(d);
   p.Print(
-      "std::string $name$::SerializeAsString() const {\n"
-      "  std::string out(ByteSizeLong(), '\\0');\n"
+      "::std::string $name$::SerializeAsString() const {\n"
+      "  ::std::string out(this->ByteSizeLong(), '\\0');\n"
       "  ::parigot::wire::Writer w(out.data());\n"
-      "  SerializeWithCachedSizes(w);\n"
+      "  this->SerializeWithCachedSizes(w);\n"
       "  return out;\n"
       "}\n\n"
       "void $name$::SerializeTo(::parigot::wire::Writer& w) const {\n"
-      "  ByteSizeLong();\n"
-      "  SerializeWithCachedSizes(w);\n"
+      "  this->ByteSizeLong();\n"
+      "  this->SerializeWithCachedSizes(w);\n"
       "}\n\n"
-      "bool $name$::ParseFromString(std::string_view bytes) {\n"
-      "  Clear();\n"
+      "bool $name$::ParseFromString(::std::string_view bytes) {\n"
+      "  this->Clear();\n"
       "  ::parigot::wire::Reader r(bytes);\n"
-      "  if (MergeFromReader(r)) return true;\n"
-      "  Clear();\n"
+      "  if (this->MergeFromReader(r)) return true;\n"
+      "  this->Clear();\n"
       "  return false;\n"
       "}\n\n"
+      "bool $name$::operator==(const $qualified$&) const = default;\n\n"
       "void $name$::Clear() {\n",
-      "name", name);
+      "name", name, "qualified", names.Qualified(d));
   p.Indent();
   std::set<const pb::OneofDescriptor*> oneofs;
   for (int i = 0; i < d->field_count(); ++i) {
     const FD* f = d->field(i);
     if (const pb::OneofDescriptor* o = f->real_containing_oneof()) {
-      if (oneofs.insert(o).second) p.Print("$o$ = std::monostate{};\n", "o", OneofName(o));
+      if (oneofs.insert(o).second) {
+        p.Print("this->$o$ = ::std::monostate{};\n", "o", names.Member(o));
+      }
     } else if (f->is_repeated() || (f->cpp_type() == FD::CPPTYPE_STRING && !IsOptionalScalar(f))) {
-      p.Print("$n$.clear();\n", "n", FieldName(f));
+      p.Print("this->$n$.clear();\n", "n", names.Member(f));
     } else if (f->cpp_type() == FD::CPPTYPE_MESSAGE || IsOptionalScalar(f)) {
-      p.Print("$n$.reset();\n", "n", FieldName(f));
+      p.Print("this->$n$.reset();\n", "n", names.Member(f));
     } else {
-      p.Print("$n$ = {};\n", "n", FieldName(f));
+      p.Print("this->$n$ = {};\n", "n", names.Member(f));
     }
   }
   p.Outdent();
   p.Print(
       "}\n\n"
-      "size_t $name$::ByteSizeLong() const {\n"
-      "  size_t n = 0;\n",
+      "::std::size_t $name$::ByteSizeLong() const {\n"
+      "  ::std::size_t n = 0;\n",
       "name", name);
   p.Indent();
   for (const FD* f : fields) {
-    auto v = FieldVars(f, opts);
+    auto v = FieldVars(f, names);
     if (f->is_map()) {
-      p.Print(v, "n += pwi::MapSize<$kc$, $vc$>($tag_size$, $name$);\n");
+      p.Print(v, "n += $rt$MapSize<$kc$, $vc$>($tag_size$, $member$);\n");
     } else if (f->is_repeated()) {
       p.Print(v, f->is_packed()
-                     ? "n += pwi::PackedSize<$codec$>($tag_size$, $name$);\n"
-                     : "n += pwi::UnpackedSize<$codec$>($tag_size$, $name$);\n");
+                     ? "n += $rt$PackedSize<$codec$>($tag_size$, $member$);\n"
+                     : "n += $rt$UnpackedSize<$codec$>($tag_size$, $member$);\n");
     } else if (f->real_containing_oneof() != nullptr) {
       p.Print(v, f->cpp_type() == FD::CPPTYPE_MESSAGE
-                     ? "if ($oneof$.index() == $index$) n += $tag_size$ + "
-                       "$codec$::BoxSize(std::get<$index$>($oneof$));\n"
-                     : "if ($oneof$.index() == $index$) n += $tag_size$ + "
-                       "$codec$::Size(std::get<$index$>($oneof$));\n");
+                     ? "if ($member$.index() == $index$) n += $tag_size$ + "
+                       "$codec$::BoxSize(::std::get<$index$>($member$));\n"
+                     : "if ($member$.index() == $index$) n += $tag_size$ + "
+                       "$codec$::Size(::std::get<$index$>($member$));\n");
     } else if (f->cpp_type() == FD::CPPTYPE_MESSAGE || IsOptionalScalar(f)) {
-      p.Print(v, "if ($name$.has_value()) n += $tag_size$ + $codec$::Size(*$name$);\n");
+      p.Print(v, "if ($member$.has_value()) n += $tag_size$ + $codec$::Size(*$member$);\n");
     } else {
-      p.Print(v, "if (!$codec$::IsDefault($name$)) n += $tag_size$ + $codec$::Size($name$);\n");
+      p.Print(v, "if (!$codec$::IsDefault($member$)) n += $tag_size$ + $codec$::Size($member$);\n");
     }
   }
-  p.Print("_cached_size_.set(n);\nreturn n;\n");
+  p.Print("this->_cached_size_.set(n);\nreturn n;\n");
   p.Outdent();
   p.Print("}\n\n");
 
@@ -145,53 +135,63 @@ void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d,
   p.Indent();
   if (fields.empty()) p.Print("(void)w;\n");
   for (const FD* f : fields) {
-    auto v = FieldVars(f, opts);
+    auto v = FieldVars(f, names);
     if (f->is_map()) {
-      p.Print(v, "pwi::WriteMap<$kc$, $vc$>(w, $tag$, $name$);\n");
+      p.Print(v, "$rt$WriteMap<$kc$, $vc$>(w, $tag$, $member$);\n");
     } else if (f->is_repeated()) {
-      p.Print(v, f->is_packed() ? "pwi::WritePacked<$codec$>(w, $tag$, $name$);\n"
-                                : "pwi::WriteUnpacked<$codec$>(w, $tag$, $name$);\n");
+      p.Print(v, f->is_packed() ? "$rt$WritePacked<$codec$>(w, $tag$, $member$);\n"
+                                : "$rt$WriteUnpacked<$codec$>(w, $tag$, $member$);\n");
     } else if (f->real_containing_oneof() != nullptr) {
       p.Print(v, f->cpp_type() == FD::CPPTYPE_MESSAGE
-                     ? "if ($oneof$.index() == $index$) { w.WriteTag($tag$); "
-                       "$codec$::WriteBox(w, std::get<$index$>($oneof$)); }\n"
-                     : "if ($oneof$.index() == $index$) { w.WriteTag($tag$); "
-                       "$codec$::Write(w, std::get<$index$>($oneof$)); }\n");
+                     ? "if ($member$.index() == $index$) { w.WriteTag($tag$); "
+                       "$codec$::WriteBox(w, ::std::get<$index$>($member$)); }\n"
+                     : "if ($member$.index() == $index$) { w.WriteTag($tag$); "
+                       "$codec$::Write(w, ::std::get<$index$>($member$)); }\n");
     } else if (f->cpp_type() == FD::CPPTYPE_MESSAGE || IsOptionalScalar(f)) {
-      p.Print(v, "if ($name$.has_value()) { w.WriteTag($tag$); $codec$::Write(w, *$name$); }\n");
+      p.Print(v, "if ($member$.has_value()) { w.WriteTag($tag$); $codec$::Write(w, *$member$); }\n");
     } else {
-      p.Print(v, "if (!$codec$::IsDefault($name$)) { w.WriteTag($tag$); $codec$::Write(w, $name$); }\n");
+      p.Print(v, "if (!$codec$::IsDefault($member$)) { w.WriteTag($tag$); $codec$::Write(w, $member$); }\n");
     }
   }
   p.Outdent();
   p.Print("}\n\n");
 
-  p.Print(
-      "bool $name$::MergeFromReader(::parigot::wire::Reader& r) {\n"
-      "  while (!r.AtEnd()) {\n"
-      "    uint32_t tag;\n"
-      "    if (!r.ReadTag(&tag)) return false;\n"
-      "    bool ok;\n"
-      "    switch (tag >> 3) {\n",
-      "name", name);
+  // A group type reads up to its end tag; a message read to the end of its
+  // bytes is the same loop with no end tag (0 is never a valid tag).
+  bool group = IsGroupType(d);
+  if (group) {
+    p.Print("bool $name$::MergeFromReader(::parigot::wire::Reader& r) {\n"
+            "  return this->MergeFromReader(r, 0);\n"
+            "}\n\n"
+            "bool $name$::MergeFromReader(::parigot::wire::Reader& r, ::std::uint32_t end) {\n",
+            "name", name);
+  } else {
+    p.Print("bool $name$::MergeFromReader(::parigot::wire::Reader& r) {\n", "name", name);
+  }
+  p.Print("  while (!r.AtEnd()) {\n"
+          "    ::std::uint32_t tag;\n"
+          "    if (!r.ReadTag(&tag)) return false;\n");
+  if (group) p.Print("    if (tag == end) return true;\n");
+  p.Print("    bool ok;\n"
+          "    switch (tag >> 3) {\n");
   p.Indent();
   p.Indent();
   p.Indent();
   for (const FD* f : fields) {
-    auto v = FieldVars(f, opts);
+    auto v = FieldVars(f, names);
     p.Print(v, "case $number$:\n  ");
     if (f->is_map()) {
-      p.Print(v, "ok = pwi::ReadMapEntry<$kc$, $vc$>(r, tag, &$name$);\n");
+      p.Print(v, "ok = $rt$ReadMapEntry<$kc$, $vc$>(r, tag, &$member$);\n");
     } else if (f->is_repeated()) {
-      p.Print(v, "ok = pwi::ReadRepeated<$codec$>(r, tag, &$name$);\n");
+      p.Print(v, "ok = $rt$ReadRepeated<$codec$>(r, tag, &$member$);\n");
     } else if (f->real_containing_oneof() != nullptr) {
-      p.Print(v, "ok = pwi::ReadOneof<$codec$, $index$>(r, tag, &$oneof$);\n");
+      p.Print(v, "ok = $rt$ReadOneof<$codec$, $index$>(r, tag, &$member$);\n");
     } else if (f->cpp_type() == FD::CPPTYPE_MESSAGE) {
-      p.Print(v, "ok = pwi::ReadBox<$msg$>(r, tag, &$name$);\n");
+      p.Print(v, "ok = $rt$ReadBox<$codec$>(r, tag, &$member$);\n");
     } else if (IsOptionalScalar(f)) {
-      p.Print(v, "ok = pwi::ReadOptional<$codec$>(r, tag, &$name$);\n");
+      p.Print(v, "ok = $rt$ReadOptional<$codec$>(r, tag, &$member$);\n");
     } else {
-      p.Print(v, "ok = pwi::ReadSingular<$codec$>(r, tag, &$name$);\n");
+      p.Print(v, "ok = $rt$ReadSingular<$codec$>(r, tag, &$member$);\n");
     }
     p.Print("  break;\n");
   }
@@ -199,12 +199,10 @@ void EmitMessageImpl(pb::io::Printer& p, const pb::Descriptor* d,
   p.Outdent();
   p.Outdent();
   p.Outdent();
-  p.Print(
-      "    }\n"
-      "    if (!ok) return false;\n"
-      "  }\n"
-      "  return true;\n"
-      "}\n\n");
+  p.Print("    }\n"
+          "    if (!ok) return false;\n"
+          "  }\n");
+  p.Print(group ? "  return end == 0;\n}\n\n" : "  return true;\n}\n\n");
 }
 
 }  // namespace parigot::codegen

@@ -35,32 +35,33 @@ bool BoolOption(const pb::Message& options, int number) {
   return value;
 }
 
-std::string ErrorEnumName(const pb::EnumDescriptor* e, const Options& opts) {
+std::string ErrorEnumName(const pb::EnumDescriptor* e, Names& names) {
   if (e == nullptr) {
     std::string ns = kDefaultErrorPackage;
     for (size_t i = ns.find('.'); i != std::string::npos; i = ns.find('.')) {
       ns.replace(i, 1, "::");
     }
-    if (!opts.ns_prefix.empty()) ns = opts.ns_prefix + "::" + ns;
+    const std::string& prefix = names.options().ns_prefix;
+    if (!prefix.empty()) ns = prefix + "::" + ns;
     return "::" + ns + "::KernelErr";
   }
-  return QualifiedName(e, opts);
+  return names.Qualified(e);
 }
 
 bool IsEmpty(const pb::Descriptor* d) { return d->field_count() == 0; }
 
-// The printer variables of method `index` of `s`: $m$ (name), $i$ (index),
-// $req$ and $resp$ (C++ types; void for an elided empty response), on top
-// of the service's `vars`.
+// The printer variables of method `index` of `s`: $m$ (C++ name), $i$
+// (index), $req$ and $resp$ (C++ types; void for an elided empty response),
+// on top of the service's `vars`.
 std::map<std::string, std::string> MethodVars(
     const std::map<std::string, std::string>& vars,
-    const pb::ServiceDescriptor* s, int index, const Options& opts) {
+    const pb::ServiceDescriptor* s, int index, Names& names) {
   const pb::MethodDescriptor* m = s->method(index);
   auto mv = vars;
-  mv["m"] = m->name();
+  mv["m"] = names.Method(m);
   mv["i"] = std::to_string(index);
-  mv["req"] = QualifiedName(m->input_type(), opts);
-  mv["resp"] = IsEmpty(m->output_type()) ? "void" : QualifiedName(m->output_type(), opts);
+  mv["req"] = names.Qualified(m->input_type());
+  mv["resp"] = IsEmpty(m->output_type()) ? "void" : names.Qualified(m->output_type());
   return mv;
 }
 
@@ -72,13 +73,6 @@ bool ResolveService(const pb::ServiceDescriptor* s,
   std::string where = "service " + s->name();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    if (m->name() == s->name()) {
-      // The client class is named after the service: a method of the same
-      // name would be a constructor in C++.
-      *error = where + ": method " + m->name() +
-               " has the name of its service; rename one of them";
-      return false;
-    }
     if (m->client_streaming() || m->server_streaming()) {
       *error = where + ": method " + m->name() +
                " streams; parigot supports unary methods only";
@@ -123,27 +117,29 @@ bool ResolveService(const pb::ServiceDescriptor* s,
 }
 
 void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
-                 const pb::EnumDescriptor* error_enum, const Options& opts) {
+                 const pb::EnumDescriptor* error_enum, Names& names) {
   std::map<std::string, std::string> vars;
-  vars["svc"] = s->name();
+  vars["svc"] = names.Client(s);
+  vars["server"] = names.Server(s);
+  vars["proto_svc"] = s->name();
   vars["pkg"] = s->file()->package();
-  vars["err"] = ErrorEnumName(error_enum, opts);
+  vars["err"] = ErrorEnumName(error_enum, names);
   vars["count"] = std::to_string(s->method_count());
-  std::string names;
+  std::string proto_methods;
   for (int i = 0; i < s->method_count(); ++i) {
-    names += (i ? ", \"" : "\"") + s->method(i)->name() + "\"";
+    proto_methods += (i ? ", \"" : "\"") + s->method(i)->name() + "\"";
   }
-  vars["names"] = names;
+  vars["names"] = proto_methods;
   p.Print(vars,
-          "// Client handle of service $pkg$.$svc$; cheap to copy. Calls are\n"
+          "// Client handle of service $pkg$.$proto_svc$; cheap to copy. Calls are\n"
           "// asynchronous: each returns a future that completes with the\n"
           "// response or a $err$ value.\n"
           "class $svc$ {\n"
           " public:\n"
-          "  static constexpr std::string_view kPackage = \"$pkg$\";\n"
-          "  static constexpr std::string_view kService = \"$svc$\";\n"
+          "  static constexpr ::std::string_view kPackage = \"$pkg$\";\n"
+          "  static constexpr ::std::string_view kService = \"$proto_svc$\";\n"
           "  // Method names in rpc order; a method's index is its position.\n"
-          "  static constexpr std::array<std::string_view, $count$> kMethods = {$names$};\n"
+          "  static constexpr ::std::array<::std::string_view, $count$> kMethods = {$names$};\n"
           "  static constexpr ::parigot::ServiceName require{kPackage, kService};\n"
           "\n"
           "  // Aborts the guest with a logged error if the service cannot be located.\n"
@@ -159,17 +155,17 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
   p.Indent();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = MethodVars(vars, s, i, opts);
+    auto mv = MethodVars(vars, s, i, names);
     p.Print(mv, "\n");
     if (IsEmpty(m->input_type())) {
       p.Print(mv,
               "::parigot::Future<$resp$, $err$> $m$(::parigot::CallOptions options = {}) const {\n"
-              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, options);\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(this->handle_, $i$, options);\n"
               "}\n");
     } else {
       p.Print(mv,
               "::parigot::Future<$resp$, $err$> $m$(const $req$& request, ::parigot::CallOptions options = {}) const {\n"
-              "  return ::parigot::internal::Call<$resp$, $err$>(handle_, $i$, request, options);\n"
+              "  return ::parigot::internal::Call<$resp$, $err$>(this->handle_, $i$, request, options);\n"
               "}\n");
     }
   }
@@ -180,30 +176,30 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
           "  ::parigot::internal::ServiceHandle handle_;\n"
           "};\n"
           "\n"
-          "// Server side of $pkg$.$svc$: derive, implement every method, and\n"
+          "// Server side of $pkg$.$proto_svc$: derive, implement every method, and\n"
           "// export an instance through the SDK.\n"
-          "class $svc$Server : public ::parigot::Service {\n"
+          "class $server$ : public ::parigot::Service {\n"
           " public:\n"
-          "  $svc$Server() : ::parigot::Service($svc$::kPackage, $svc$::kService, $svc$::kMethods) {}\n");
+          "  $server$() : ::parigot::Service($svc$::kPackage, $svc$::kService, $svc$::kMethods) {}\n");
   p.Indent();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = MethodVars(vars, s, i, opts);
+    auto mv = MethodVars(vars, s, i, names);
     p.Print(mv, IsEmpty(m->input_type())
                     ? "virtual ::parigot::Future<$resp$, $err$> $m$() = 0;\n"
                     : "virtual ::parigot::Future<$resp$, $err$> $m$(const $req$& request) = 0;\n");
   }
   p.Outdent();
   p.Print("\n private:\n"
-          "  void Dispatch(size_t method_index, std::string_view param,\n"
+          "  void Dispatch(::std::size_t method_index, ::std::string_view param,\n"
           "                ::parigot::internal::Responder responder) final {\n");
   if (s->method_count() > 0) p.Print("    switch (method_index) {\n");
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);
-    auto mv = MethodVars(vars, s, i, opts);
+    auto mv = MethodVars(vars, s, i, names);
     p.Print(mv, IsEmpty(m->input_type())
-                    ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, responder, [this]() { return $m$(); });\n"
-                    : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, responder, [this](const $req$& r) { return $m$(r); });\n");
+                    ? "      case $i$: return ::parigot::internal::Serve<void, $resp$, $err$>(param, responder, [this]() { return this->$m$(); });\n"
+                    : "      case $i$: return ::parigot::internal::Serve<$req$, $resp$, $err$>(param, responder, [this](const $req$& r) { return this->$m$(r); });\n");
   }
   if (s->method_count() > 0) p.Print("    }\n");
   p.Print("    return ::parigot::internal::UnknownMethod(method_index, responder);\n"

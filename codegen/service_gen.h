@@ -37,7 +37,7 @@ bool ResolveService(const pb::ServiceDescriptor* s,
                     const pb::EnumDescriptor** found, std::string* error);
 
 void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
-                 const pb::EnumDescriptor* error_enum, const Options& opts);
+                 const pb::EnumDescriptor* error_enum, Names& names);
 
 }  // namespace parigot::codegen
 

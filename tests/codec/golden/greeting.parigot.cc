@@ -3,51 +3,51 @@
 
 namespace greeting::v1 {
 
-namespace pwi = ::parigot::wire::internal;
-
-std::string FetchGreetingRequest::SerializeAsString() const {
-  std::string out(ByteSizeLong(), '\0');
+::std::string FetchGreetingRequest::SerializeAsString() const {
+  ::std::string out(this->ByteSizeLong(), '\0');
   ::parigot::wire::Writer w(out.data());
-  SerializeWithCachedSizes(w);
+  this->SerializeWithCachedSizes(w);
   return out;
 }
 
 void FetchGreetingRequest::SerializeTo(::parigot::wire::Writer& w) const {
-  ByteSizeLong();
-  SerializeWithCachedSizes(w);
+  this->ByteSizeLong();
+  this->SerializeWithCachedSizes(w);
 }
 
-bool FetchGreetingRequest::ParseFromString(std::string_view bytes) {
-  Clear();
+bool FetchGreetingRequest::ParseFromString(::std::string_view bytes) {
+  this->Clear();
   ::parigot::wire::Reader r(bytes);
-  if (MergeFromReader(r)) return true;
-  Clear();
+  if (this->MergeFromReader(r)) return true;
+  this->Clear();
   return false;
 }
 
+bool FetchGreetingRequest::operator==(const ::greeting::v1::FetchGreetingRequest&) const = default;
+
 void FetchGreetingRequest::Clear() {
-  tongue = {};
+  this->tongue = {};
 }
 
-size_t FetchGreetingRequest::ByteSizeLong() const {
-  size_t n = 0;
-  if (!pwi::Enum<::greeting::v1::Tongue>::IsDefault(tongue)) n += 1 + pwi::Enum<::greeting::v1::Tongue>::Size(tongue);
-  _cached_size_.set(n);
+::std::size_t FetchGreetingRequest::ByteSizeLong() const {
+  ::std::size_t n = 0;
+  if (!::parigot::wire::internal::Enum<::greeting::v1::Tongue>::IsDefault(this->tongue)) n += 1 + ::parigot::wire::internal::Enum<::greeting::v1::Tongue>::Size(this->tongue);
+  this->_cached_size_.set(n);
   return n;
 }
 
 void FetchGreetingRequest::SerializeWithCachedSizes(::parigot::wire::Writer& w) const {
-  if (!pwi::Enum<::greeting::v1::Tongue>::IsDefault(tongue)) { w.WriteTag(8); pwi::Enum<::greeting::v1::Tongue>::Write(w, tongue); }
+  if (!::parigot::wire::internal::Enum<::greeting::v1::Tongue>::IsDefault(this->tongue)) { w.WriteTag(8); ::parigot::wire::internal::Enum<::greeting::v1::Tongue>::Write(w, this->tongue); }
 }
 
 bool FetchGreetingRequest::MergeFromReader(::parigot::wire::Reader& r) {
   while (!r.AtEnd()) {
-    uint32_t tag;
+    ::std::uint32_t tag;
     if (!r.ReadTag(&tag)) return false;
     bool ok;
     switch (tag >> 3) {
       case 1:
-        ok = pwi::ReadSingular<pwi::Enum<::greeting::v1::Tongue>>(r, tag, &tongue);
+        ok = ::parigot::wire::internal::ReadSingular<::parigot::wire::internal::Enum<::greeting::v1::Tongue>>(r, tag, &this->tongue);
         break;
       default:
         ok = r.SkipField(tag);
@@ -57,49 +57,51 @@ bool FetchGreetingRequest::MergeFromReader(::parigot::wire::Reader& r) {
   return true;
 }
 
-std::string FetchGreetingResponse::SerializeAsString() const {
-  std::string out(ByteSizeLong(), '\0');
+::std::string FetchGreetingResponse::SerializeAsString() const {
+  ::std::string out(this->ByteSizeLong(), '\0');
   ::parigot::wire::Writer w(out.data());
-  SerializeWithCachedSizes(w);
+  this->SerializeWithCachedSizes(w);
   return out;
 }
 
 void FetchGreetingResponse::SerializeTo(::parigot::wire::Writer& w) const {
-  ByteSizeLong();
-  SerializeWithCachedSizes(w);
+  this->ByteSizeLong();
+  this->SerializeWithCachedSizes(w);
 }
 
-bool FetchGreetingResponse::ParseFromString(std::string_view bytes) {
-  Clear();
+bool FetchGreetingResponse::ParseFromString(::std::string_view bytes) {
+  this->Clear();
   ::parigot::wire::Reader r(bytes);
-  if (MergeFromReader(r)) return true;
-  Clear();
+  if (this->MergeFromReader(r)) return true;
+  this->Clear();
   return false;
 }
 
+bool FetchGreetingResponse::operator==(const ::greeting::v1::FetchGreetingResponse&) const = default;
+
 void FetchGreetingResponse::Clear() {
-  greeting.clear();
+  this->greeting.clear();
 }
 
-size_t FetchGreetingResponse::ByteSizeLong() const {
-  size_t n = 0;
-  if (!pwi::String::IsDefault(greeting)) n += 1 + pwi::String::Size(greeting);
-  _cached_size_.set(n);
+::std::size_t FetchGreetingResponse::ByteSizeLong() const {
+  ::std::size_t n = 0;
+  if (!::parigot::wire::internal::String::IsDefault(this->greeting)) n += 1 + ::parigot::wire::internal::String::Size(this->greeting);
+  this->_cached_size_.set(n);
   return n;
 }
 
 void FetchGreetingResponse::SerializeWithCachedSizes(::parigot::wire::Writer& w) const {
-  if (!pwi::String::IsDefault(greeting)) { w.WriteTag(10); pwi::String::Write(w, greeting); }
+  if (!::parigot::wire::internal::String::IsDefault(this->greeting)) { w.WriteTag(10); ::parigot::wire::internal::String::Write(w, this->greeting); }
 }
 
 bool FetchGreetingResponse::MergeFromReader(::parigot::wire::Reader& r) {
   while (!r.AtEnd()) {
-    uint32_t tag;
+    ::std::uint32_t tag;
     if (!r.ReadTag(&tag)) return false;
     bool ok;
     switch (tag >> 3) {
       case 1:
-        ok = pwi::ReadSingular<pwi::String>(r, tag, &greeting);
+        ok = ::parigot::wire::internal::ReadSingular<::parigot::wire::internal::String>(r, tag, &this->greeting);
         break;
       default:
         ok = r.SkipField(tag);

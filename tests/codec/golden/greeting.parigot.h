@@ -3,8 +3,8 @@
 #define PARIGOT_GEN_GREETING_V1_GREETING_PARIGOT_H_
 
 #include "parigot/wire/wire.h"
-#if !defined(PARIGOT_WIRE_VERSION) || PARIGOT_WIRE_VERSION != 1
-#error "greeting/v1/greeting.proto was generated for parigot wire runtime version 1; regenerate it with the matching protoc-gen-parigot"
+#if !defined(PARIGOT_WIRE_VERSION) || PARIGOT_WIRE_VERSION != 2
+#error "greeting/v1/greeting.proto was generated for parigot wire runtime version 2; regenerate it with the matching protoc-gen-parigot"
 #endif
 #include "parigot/service.h"
 
@@ -14,14 +14,14 @@ struct FetchGreetingRequest;
 struct FetchGreetingResponse;
 
 // proto enum greeting.v1.Tongue
-enum class Tongue : int32_t {
+enum class Tongue : ::std::int32_t {
   Unspecified = 0,
   English = 1,
   French = 2,
   German = 3,
 };
 // The proto name of `value`; empty for values Tongue does not declare.
-constexpr std::string_view Tongue_Name(Tongue value) {
+constexpr ::std::string_view Tongue_Name(Tongue value) {
   switch (value) {
     case Tongue::Unspecified: return "Unspecified";
     case Tongue::English: return "English";
@@ -32,7 +32,7 @@ constexpr std::string_view Tongue_Name(Tongue value) {
 }
 
 // proto enum greeting.v1.GreetErr
-enum class GreetErr : int32_t {
+enum class GreetErr : ::std::int32_t {
   NoError = 0,
   DispatchError = 1,
   UnmarshalFailed = 2,
@@ -40,7 +40,7 @@ enum class GreetErr : int32_t {
   UnknownLang = 4,
 };
 // The proto name of `value`; empty for values GreetErr does not declare.
-constexpr std::string_view GreetErr_Name(GreetErr value) {
+constexpr ::std::string_view GreetErr_Name(GreetErr value) {
   switch (value) {
     case GreetErr::NoError: return "NoError";
     case GreetErr::DispatchError: return "DispatchError";
@@ -56,21 +56,22 @@ struct FetchGreetingRequest {
   ::greeting::v1::Tongue tongue{};
 
   // Encodes into a new string of ByteSizeLong() bytes.
-  std::string SerializeAsString() const;
+  ::std::string SerializeAsString() const;
   // The encoded size. Also caches sizes of nested messages for the next
   // SerializeWithCachedSizes().
-  size_t ByteSizeLong() const;
+  ::std::size_t ByteSizeLong() const;
   // Writes exactly ByteSizeLong() bytes; `w` must have room for them.
   void SerializeTo(::parigot::wire::Writer& w) const;
   // Replaces *this with the decoded `bytes`. On malformed input returns
   // false and leaves *this default-constructed.
-  [[nodiscard]] bool ParseFromString(std::string_view bytes);
+  [[nodiscard]] bool ParseFromString(::std::string_view bytes);
   // Resets every field to its default, keeping container capacity.
   void Clear();
-  bool operator==(const FetchGreetingRequest&) const = default;
+  // Field by field (defined in the .cc, where every message is complete).
+  bool operator==(const ::greeting::v1::FetchGreetingRequest&) const;
 
   // Internal, used by generated code and the wire runtime.
-  size_t CachedByteSize() const { return _cached_size_.get(); }
+  ::std::size_t CachedByteSize() const { return this->_cached_size_.get(); }
   void SerializeWithCachedSizes(::parigot::wire::Writer& w) const;
   [[nodiscard]] bool MergeFromReader(::parigot::wire::Reader& r);
   ::parigot::wire::CachedSize _cached_size_{};
@@ -78,24 +79,25 @@ struct FetchGreetingRequest {
 
 // proto message greeting.v1.FetchGreetingResponse
 struct FetchGreetingResponse {
-  std::string greeting{};
+  ::std::string greeting{};
 
   // Encodes into a new string of ByteSizeLong() bytes.
-  std::string SerializeAsString() const;
+  ::std::string SerializeAsString() const;
   // The encoded size. Also caches sizes of nested messages for the next
   // SerializeWithCachedSizes().
-  size_t ByteSizeLong() const;
+  ::std::size_t ByteSizeLong() const;
   // Writes exactly ByteSizeLong() bytes; `w` must have room for them.
   void SerializeTo(::parigot::wire::Writer& w) const;
   // Replaces *this with the decoded `bytes`. On malformed input returns
   // false and leaves *this default-constructed.
-  [[nodiscard]] bool ParseFromString(std::string_view bytes);
+  [[nodiscard]] bool ParseFromString(::std::string_view bytes);
   // Resets every field to its default, keeping container capacity.
   void Clear();
-  bool operator==(const FetchGreetingResponse&) const = default;
+  // Field by field (defined in the .cc, where every message is complete).
+  bool operator==(const ::greeting::v1::FetchGreetingResponse&) const;
 
   // Internal, used by generated code and the wire runtime.
-  size_t CachedByteSize() const { return _cached_size_.get(); }
+  ::std::size_t CachedByteSize() const { return this->_cached_size_.get(); }
   void SerializeWithCachedSizes(::parigot::wire::Writer& w) const;
   [[nodiscard]] bool MergeFromReader(::parigot::wire::Reader& r);
   ::parigot::wire::CachedSize _cached_size_{};
@@ -106,10 +108,10 @@ struct FetchGreetingResponse {
 // response or a ::greeting::v1::GreetErr value.
 class Greeting {
  public:
-  static constexpr std::string_view kPackage = "greeting.v1";
-  static constexpr std::string_view kService = "Greeting";
+  static constexpr ::std::string_view kPackage = "greeting.v1";
+  static constexpr ::std::string_view kService = "Greeting";
   // Method names in rpc order; a method's index is its position.
-  static constexpr std::array<std::string_view, 1> kMethods = {"FetchGreeting"};
+  static constexpr ::std::array<::std::string_view, 1> kMethods = {"FetchGreeting"};
   static constexpr ::parigot::ServiceName require{kPackage, kService};
 
   // Aborts the guest with a logged error if the service cannot be located.
@@ -124,7 +126,7 @@ class Greeting {
   explicit Greeting(::parigot::internal::ServiceHandle handle) : handle_(handle) {}
 
   ::parigot::Future<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr> FetchGreeting(const ::greeting::v1::FetchGreetingRequest& request, ::parigot::CallOptions options = {}) const {
-    return ::parigot::internal::Call<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(handle_, 0, request, options);
+    return ::parigot::internal::Call<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(this->handle_, 0, request, options);
   }
 
  private:
@@ -139,10 +141,10 @@ class GreetingServer : public ::parigot::Service {
   virtual ::parigot::Future<::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr> FetchGreeting(const ::greeting::v1::FetchGreetingRequest& request) = 0;
 
  private:
-  void Dispatch(size_t method_index, std::string_view param,
+  void Dispatch(::std::size_t method_index, ::std::string_view param,
                 ::parigot::internal::Responder responder) final {
     switch (method_index) {
-      case 0: return ::parigot::internal::Serve<::greeting::v1::FetchGreetingRequest, ::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(param, responder, [this](const ::greeting::v1::FetchGreetingRequest& r) { return FetchGreeting(r); });
+      case 0: return ::parigot::internal::Serve<::greeting::v1::FetchGreetingRequest, ::greeting::v1::FetchGreetingResponse, ::greeting::v1::GreetErr>(param, responder, [this](const ::greeting::v1::FetchGreetingRequest& r) { return this->FetchGreeting(r); });
     }
     return ::parigot::internal::UnknownMethod(method_index, responder);
   }

@@ -217,6 +217,40 @@ struct Message : CodecBase<M, kLengthDelimited, false> {
   }
 };
 
+// proto2 groups (field number N): M's fields between the start tag, which
+// the caller writes, and N's end tag, with no length prefix. Group types
+// have MergeFromReader(Reader&, end_tag), which stops at the end tag.
+template <typename M, uint32_t N>
+struct Group : CodecBase<M, kStartGroup, false> {
+  static constexpr bool kIsMessage = true;
+  static constexpr uint32_t kEndTag = MakeTag(N, kEndGroup);
+  static bool IsDefault(const M&) { return false; }
+  static size_t Size(const M& m) { return m.ByteSizeLong() + VarintSize32(kEndTag); }
+  static size_t CachedSize(const M& m) { return m.CachedByteSize() + VarintSize32(kEndTag); }
+  static void Write(Writer& w, const M& m) {
+    m.SerializeWithCachedSizes(w);
+    w.WriteTag(kEndTag);
+  }
+  // Reads up to and including the end tag; input that ends first fails.
+  static bool Read(Reader& r, M* m) {
+    if (!r.EnterGroup()) return false;
+    bool ok = m->MergeFromReader(r, kEndTag);
+    r.LeaveGroup();
+    return ok;
+  }
+  // A Box in a oneof may be empty; it is encoded as an empty group.
+  static size_t BoxSize(const Box<M>& b) {
+    return b.has_value() ? Size(*b) : VarintSize32(kEndTag);
+  }
+  static void WriteBox(Writer& w, const Box<M>& b) {
+    if (b.has_value()) {
+      Write(w, *b);
+    } else {
+      w.WriteTag(kEndTag);
+    }
+  }
+};
+
 template <typename C>
 size_t CachedSizeOf(const typename C::Type& v) {
   if constexpr (requires { C::CachedSize(v); }) {

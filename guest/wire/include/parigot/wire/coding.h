@@ -166,6 +166,14 @@ class Reader {
     *sub = Reader(bytes, depth_left_ - 1);
     return true;
   }
+  // A group's fields are read from this same Reader: EnterGroup takes one
+  // nesting level (false when none is left) and LeaveGroup gives it back.
+  bool EnterGroup() {
+    if (depth_left_ <= 0) return false;
+    --depth_left_;
+    return true;
+  }
+  void LeaveGroup() { ++depth_left_; }
   // Skips the value of a field whose tag was just read, including whole
   // (nested) groups. Fails on malformed data and on a stray end-group tag.
   bool SkipField(uint32_t tag);

@@ -30,11 +30,12 @@ bool ReadOptional(Reader& r, uint32_t tag, std::optional<typename C::Type>* v) {
   return C::Read(r, &v->emplace());
 }
 
-// A singular message field: a repeated occurrence merges into the value.
-template <typename M>
-bool ReadBox(Reader& r, uint32_t tag, Box<M>* v) {
-  if (TagWireType(tag) != kLengthDelimited) return r.SkipField(tag);
-  return Message<M>::Read(r, &v->mutable_value());
+// A singular message or group field (codec Message<M> or Group<M, N>): a
+// repeated occurrence merges into the value.
+template <typename C>
+bool ReadBox(Reader& r, uint32_t tag, Box<typename C::Type>* v) {
+  if (TagWireType(tag) != C::kWire) return r.SkipField(tag);
+  return C::Read(r, &v->mutable_value());
 }
 
 template <typename C>

@@ -17,7 +17,7 @@
 #ifndef PARIGOT_WIRE_WIRE_H_
 #define PARIGOT_WIRE_WIRE_H_
 
-#define PARIGOT_WIRE_VERSION 1
+#define PARIGOT_WIRE_VERSION 2
 
 #include <array>
 #include <cstdint>
