@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <set>
+#include <string_view>
 
 namespace parigot::codegen {
 namespace {
@@ -104,8 +106,23 @@ void ForEachEnum(const pb::FileDescriptor* f,
 }  // namespace
 
 namespace {
+// parigot's own macros: the include guards of its headers and of generated
+// headers (PARIGOT_..._H_), and the few macros its headers define. The corpus
+// test's internal_names.proto fails to compile if one is missing here.
+bool IsParigotMacro(const std::string& name) {
+  static const std::set<std::string> kMacros = {"PARIGOT_RETURN_IF_ERROR",
+                                                "PARIGOT_WIRE_VERSION"};
+  constexpr std::string_view kPrefix = "PARIGOT_", kGuardSuffix = "_H_";
+  if (name.rfind(kPrefix, 0) != 0) return false;
+  return kMacros.count(name) > 0 ||
+         (name.size() >= kPrefix.size() + kGuardSuffix.size() &&
+          name.compare(name.size() - kGuardSuffix.size(), kGuardSuffix.size(),
+                       kGuardSuffix) == 0);
+}
+
 bool IsKeywordOrMacro(const std::string& name) {
-  return Keywords().count(name) > 0 || StdMacros().count(name) > 0;
+  return Keywords().count(name) > 0 || StdMacros().count(name) > 0 ||
+         IsParigotMacro(name);
 }
 }  // namespace
 

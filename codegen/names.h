@@ -21,10 +21,11 @@
 // out names in two passes:
 //   1. a proto name keeps its spelling when that spelling is safe (not a C++
 //      keyword, not a macro of the standard library headers in
-//      std_macros.txt, not a reserved identifier beginning with `__` or `_`
-//      and a capital) and not one of the names the generated code reserves
-//      in that scope (a message's methods, a service's SDK members, the
-//      class's own name);
+//      std_macros.txt or of parigot (PARIGOT_..._H_ include guards,
+//      PARIGOT_WIRE_VERSION), not a reserved identifier beginning with `__`
+//      or `_` and a capital) and not one of the names the generated code
+//      reserves in that scope (a message's methods, a service's SDK members,
+//      the class's own name);
 //   2. every other name, in declaration order (escaped proto names first,
 //      then names the generator derives: Outer_Inner, E_Name, SServer,
 //      kFooDefault, FooCase, kFoo), gets `_` appended until it is safe and

@@ -56,6 +56,37 @@ void SetOne(pb::Message* m, const FD* f, Rng& rng, int depth) {
   }
 }
 
+// The key of map entry `entry`, as text, to find duplicates.
+std::string MapKey(const pb::Message& entry) {
+  const FD* key = entry.GetDescriptor()->map_key();
+  const pb::Reflection* r = entry.GetReflection();
+  switch (key->cpp_type()) {
+    case FD::CPPTYPE_STRING: return r->GetString(entry, key);
+    case FD::CPPTYPE_INT32: return std::to_string(r->GetInt32(entry, key));
+    case FD::CPPTYPE_INT64: return std::to_string(r->GetInt64(entry, key));
+    case FD::CPPTYPE_UINT32: return std::to_string(r->GetUInt32(entry, key));
+    case FD::CPPTYPE_UINT64: return std::to_string(r->GetUInt64(entry, key));
+    case FD::CPPTYPE_BOOL: return r->GetBool(entry, key) ? "true" : "false";
+    default: return {};  // no other key types exist
+  }
+}
+
+// Adds a random entry to map field `f` unless its key is already there: a
+// map has one value per key, and reflection would otherwise keep both
+// entries in the encoding while any parser keeps only the last.
+void AddMapEntry(pb::Message* m, const FD* f, Rng& rng, int depth) {
+  const pb::Reflection* r = m->GetReflection();
+  SetOne(m, f, rng, depth);
+  int last = r->FieldSize(*m, f) - 1;
+  std::string key = MapKey(r->GetRepeatedMessage(*m, f, last));
+  for (int k = 0; k < last; ++k) {
+    if (MapKey(r->GetRepeatedMessage(*m, f, k)) == key) {
+      r->RemoveLast(m, f);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 int64_t RandomInt(Rng& rng, int bits, bool is_signed) {
@@ -126,7 +157,13 @@ void RandomizePb(pb::Message* m, Rng& rng, int depth) {
     if (Chance(rng, 40)) continue;
     if (f->is_repeated()) {
       int n = static_cast<int>(rng() % 5);
-      for (int k = 0; k < n; ++k) SetOne(m, f, rng, depth);
+      for (int k = 0; k < n; ++k) {
+        if (f->is_map()) {
+          AddMapEntry(m, f, rng, depth);
+        } else {
+          SetOne(m, f, rng, depth);
+        }
+      }
     } else {
       SetOne(m, f, rng, depth);
     }
@@ -139,7 +176,7 @@ std::string DeterministicBytes(const pb::Message& m) {
     pb::io::StringOutputStream stream(&out);
     pb::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
+    m.SerializePartialToCodedStream(&coded);
   }
   return out;
 }

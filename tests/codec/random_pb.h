@@ -24,7 +24,9 @@ double RandomDouble(Rng& rng);
 std::string RandomUtf8(Rng& rng);
 std::string RandomBytes(Rng& rng);
 
-// Deterministic (sorted map) libprotobuf serialization.
+// Deterministic (sorted map) libprotobuf serialization. Partial: missing
+// required fields are left out, not an error (the corpus' messages may have
+// them; RandomizePb always sets them).
 std::string DeterministicBytes(const google::protobuf::Message& m);
 
 }  // namespace codec_test
