@@ -183,6 +183,54 @@ TEST(OracleTest, LastValueWinsAndMessagesMerge) {
   EXPECT_EQ(ours.f_nested->b, "x");
 }
 
+// A Legacy nested `rounds` deep through nest.inner (a group, then a
+// message: two levels a round), with `bottom` appended to the innermost
+// Legacy's encoding.
+std::string NestedLegacy(int rounds, const std::string& bottom) {
+  auto varint = [](size_t v) {
+    std::string out;
+    for (; v >= 0x80; v >>= 7) out += static_cast<char>(0x80 | (v & 0x7f));
+    return out + static_cast<char>(v);
+  };
+  const std::string id = "\x08\x01";                           // id = 1
+  const std::string start = "\x9b\x01", end = "\x9c\x01";     // group nest = 19
+  const std::string inner_tag = "\xaa\x01";                    // inner = 21, bytes
+  std::string legacy = id + bottom;
+  for (int i = 0; i < rounds; ++i) {
+    legacy = id + start + inner_tag + varint(legacy.size()) + legacy + end;
+  }
+  return legacy;
+}
+
+// Nesting: ours accepts exactly the depths libprotobuf accepts (100 levels;
+// messages, known groups and skipped unknown groups count alike).
+TEST(OracleTest, NestingLimitMatchesLibprotobuf) {
+  int accepted = 0, rejected = 0;
+  auto agree = [&](const std::string& bytes, const std::string& what) {
+    codectest::v1::Legacy pb;
+    bool pb_ok = pb.ParseFromString(bytes);
+    ours::codectest::v1::Legacy ours;
+    EXPECT_EQ(ours.ParseFromString(bytes), pb_ok) << what;
+    (pb_ok ? accepted : rejected) += 1;
+  };
+  const std::string unknown_group = "\xab\x06\xac\x06";  // group 101 {}
+  for (int rounds = 45; rounds <= 55; ++rounds) {
+    agree(NestedLegacy(rounds, ""), "rounds " + std::to_string(rounds));
+    agree(NestedLegacy(rounds, unknown_group),
+          "rounds " + std::to_string(rounds) + " and an unknown group");
+  }
+  // Unknown groups only: field 101 nested n deep.
+  for (int n = 95; n <= 105; ++n) {
+    std::string bytes = "\x08\x01";
+    for (int i = 0; i < n; ++i) bytes += "\xab\x06";
+    for (int i = 0; i < n; ++i) bytes += "\xac\x06";
+    agree(bytes, "unknown groups " + std::to_string(n));
+  }
+  // Both outcomes occurred, so the limit itself was compared.
+  EXPECT_GT(accepted, 0);
+  EXPECT_GT(rejected, 0);
+}
+
 }  // namespace
 }  // namespace codec_test
 

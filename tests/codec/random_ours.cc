@@ -190,6 +190,15 @@ Legacy RandomLegacy(Rng& rng, int depth) {
   if (depth > 0 && Chance(rng, 50)) l.child = RandomLegacy(rng, depth - 1);
   l.closed_list = Vec<Closed>(rng, [&] { return kClosed[rng() % 3]; });
   if (Chance(rng, 50)) l.neg_default = I32(rng);
+  if (Chance(rng, 50)) {
+    auto& nest = l.nest.mutable_value();
+    if (Chance(rng, 50)) nest.level = I32(rng);
+    if (depth > 0 && Chance(rng, 50)) nest.inner = RandomLegacy(rng, depth - 1);
+    nest.leaf.resize(rng() % 3);
+    for (auto& leaf : nest.leaf) {
+      if (Chance(rng, 70)) leaf.text = Bytes(rng);
+    }
+  }
   return l;
 }
 

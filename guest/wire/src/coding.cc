@@ -40,7 +40,9 @@ bool Reader::SkipField(uint32_t tag) {
       return ReadLengthDelimited(&ignored);
     }
     case kStartGroup:
-      return SkipGroup(TagField(tag), depth_left_ - 1);
+      // An unknown group takes a nesting level like a known one (EnterGroup)
+      // and like libprotobuf, which counts both alike.
+      return SkipGroup(TagField(tag), depth_left_);
     case kFixed32:
       if (remaining() < 4) return false;
       cursor_ += 4;
@@ -51,7 +53,8 @@ bool Reader::SkipField(uint32_t tag) {
 }
 
 // Iterative over siblings, recursive only over nesting, which the depth limit
-// bounds.
+// bounds. `depth_left` is the number of levels left before entering this
+// group.
 bool Reader::SkipGroup(uint32_t field, int depth_left) {
   if (depth_left <= 0) return false;
   while (true) {
