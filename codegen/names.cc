@@ -42,6 +42,15 @@ const std::set<std::string>& StdMacros() {
   return *kMacros;
 }
 
+// Names the standard library headers declare in the global namespace
+// (codegen/std_globals.txt, turned into std_globals.inc by CMake).
+const std::set<std::string>& StdGlobals() {
+  static const auto* kGlobals = new std::set<std::string>{
+#include "std_globals.inc"
+  };
+  return *kGlobals;
+}
+
 // What a message's struct declares besides its fields (message_gen.cc).
 constexpr const char* kMessageMembers[] = {
     "SerializeAsString", "ByteSizeLong", "SerializeTo", "ParseFromString",
@@ -244,14 +253,20 @@ Names::Scope& Names::PackageScope(const pb::FileDescriptor* file) {
   auto found = packages_.find(file);
   if (found != packages_.end()) return *found->second;
   std::string ns = Namespace(file);
-  auto scope = std::make_unique<Scope>("namespace " + (ns.empty() ? "::" : ns));
+  auto scope = std::make_unique<Scope>(ns.empty() ? "the global namespace" : "namespace " + ns);
   for (int i = 0; i < file->dependency_count(); ++i) {
     const pb::FileDescriptor* dep = file->dependency(i);
     if (dep->package() == file->package()) scope->TakeAll(PackageScope(dep));
   }
   if (ns.empty()) {
+    // A file without a package declares its types next to the C library's
+    // functions and types, which a struct of the same name cannot share
+    // the global namespace with (`exit`, `time`, `div_t`).
     scope->Reserve("std", "namespace ::std");
     scope->Reserve("parigot", "namespace ::parigot");
+    for (const std::string& name : StdGlobals()) {
+      scope->Reserve(name, "a global name of the standard library headers");
+    }
   }
   auto message_owner = [](const pb::Descriptor* d) { return "message " + d->full_name(); };
   auto enum_owner = [](const pb::EnumDescriptor* e) { return "enum " + e->full_name(); };

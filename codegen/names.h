@@ -32,7 +32,9 @@
 //      unused in its scope.
 // So `class` becomes `class_`, a field named `Clear` becomes `Clear_`, and of
 // proto2 fields `foo_bar` and `fooBar` the second one's default constant is
-// `kFooBarDefault_`. Names taken by same-package files that a file imports
+// `kFooBarDefault_`. The global namespace (files without a package) also
+// reserves std, parigot and the standard headers' global names in
+// std_globals.txt (a message `exit` becomes `exit_`). Names taken by same-package files that a file imports
 // are taken before the file's own. Renames made because of a collision (not
 // mere escapes) are reported by Notes().
 #ifndef PARIGOT_CODEGEN_NAMES_H_
