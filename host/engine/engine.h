@@ -26,6 +26,7 @@
 #define PARIGOT_HOST_ENGINE_ENGINE_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -258,6 +259,15 @@ class Engine {
   // instances. Errors: InvalidArgument with the decoder's messages.
   virtual Result<std::unique_ptr<Module>> Load(std::span<const uint8_t> wasm,
                                                std::string_view debug_name) const = 0;
+
+  // Load, for bytes read from the file `path`: an engine may use what its
+  // build tools left beside the file (the AOT engine looks for the module's
+  // artifact in <dir of path>/aot/ first). The default ignores `path`.
+  virtual Result<std::unique_ptr<Module>> LoadFile(std::span<const uint8_t> wasm,
+                                                   const std::filesystem::path& path,
+                                                   std::string_view debug_name) const {
+    return Load(wasm, debug_name);
+  }
 };
 
 }  // namespace parigot::engine

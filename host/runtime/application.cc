@@ -83,7 +83,7 @@ class ModuleCache {
     if (!bytes.ok()) return bytes.status();
     AddDescriptors(*bytes, ms.resolved_wasm_path.string());
     Result<std::unique_ptr<engine::Module>> module =
-        engine_it->second->Load(*bytes, ms.name);
+        engine_it->second->LoadFile(*bytes, ms.resolved_wasm_path, ms.name);
     if (!module.ok()) return module.status();
     return (modules_[key] = std::move(*module)).get();
   }

@@ -412,8 +412,30 @@ class AotEngine final : public Engine {
 
   Result<std::unique_ptr<Module>> Load(std::span<const uint8_t> wasm,
                                        std::string_view debug_name) const override {
+    return LoadFrom(wasm, {}, debug_name);
+  }
+
+  // parigot_add_guest (cmake/ParigotGuest.cmake) compiles a guest's artifact
+  // into aot/ beside its .wasm, wherever the build directory is.
+  Result<std::unique_ptr<Module>> LoadFile(std::span<const uint8_t> wasm,
+                                           const fs::path& path,
+                                           std::string_view debug_name) const override {
+    return LoadFrom(wasm, path.parent_path() / "aot", debug_name);
+  }
+
+ private:
+  // Searches `beside` (if not empty), the prebuilt dirs, then the cache,
+  // where a missing artifact is compiled.
+  Result<std::unique_ptr<Module>> LoadFrom(std::span<const uint8_t> wasm,
+                                           const fs::path& beside,
+                                           std::string_view debug_name) const {
     std::string name(debug_name);
     std::string key = aot::ArtifactKey(wasm);
+    if (!beside.empty()) {
+      if (auto lib = TryEntry(beside, key, /*writable=*/false)) {
+        return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
+      }
+    }
     for (const fs::path& dir : *options_.prebuilt_dirs) {
       if (auto lib = TryEntry(dir, key, /*writable=*/false)) {
         return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
@@ -438,7 +460,6 @@ class AotEngine final : public Engine {
     return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(*lib)));
   }
 
- private:
   AotOptions options_;
 };
 

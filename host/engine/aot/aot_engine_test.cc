@@ -253,6 +253,53 @@ TEST(AotCacheTest, CompilesOnceThenReuses) {
   fs::remove_all(cache);
 }
 
+// parigot_add_guest puts a guest's artifact in aot/ beside its .wasm;
+// LoadFile finds it there, wherever that is, and compiles nothing.
+TEST(AotCacheTest, ArtifactBesideTheWasmFileIsUsed) {
+  fs::path cache = FreshCache("beside-cache");
+  fs::path build = FreshCache("beside-build");
+  auto wasm = WatToWasm(kCacheGuest);
+  ASSERT_TRUE(wasm.ok());
+  bool compiled = false;
+  ASSERT_TRUE(CompileAotArtifact(*wasm, "a.wasm", build / "aot", &compiled).ok());
+  EXPECT_TRUE(compiled);
+  auto engine = NewAotEngine(TestOptions(cache));
+  auto module = engine->LoadFile(*wasm, build / "a.wasm", "a.wasm");
+  ASSERT_TRUE(module.ok()) << module.status().ToString();
+  EXPECT_EQ(CountEntries(cache), 0);
+  auto inst = (*module)->Instantiate({}, nullptr);
+  ASSERT_TRUE(inst.ok());
+  auto out = (*inst)->Call("answer", {});
+  ASSERT_TRUE(out.ok() && out->returned());
+  EXPECT_EQ(out->results[0], 42u);
+  // Without the file's path the artifact is not found: it is compiled again.
+  ASSERT_TRUE(engine->Load(*wasm, "a.wasm").ok());
+  EXPECT_EQ(CountEntries(cache), 1);
+  fs::remove_all(cache);
+  fs::remove_all(build);
+}
+
+// A rebuilt guest's old artifact goes, unless another guest uses it.
+TEST(AotCacheTest, ClaimEntryRemovesWhatNoOwnerUses) {
+  fs::path dir = FreshCache("claim");
+  auto v1 = WatToWasm(kCacheGuest);
+  auto v2 = WatToWasm(R"((module (func (export "answer") (result i32) (i32.const 7))))");
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  bool compiled;
+  std::string k1 = aot::ArtifactKey(*v1), k2 = aot::ArtifactKey(*v2);
+  ASSERT_TRUE(CompileAotArtifact(*v1, "a.wasm", dir, &compiled).ok());
+  aot::ClaimEntry(dir, "a.wasm", k1);
+  aot::ClaimEntry(dir, "twin.wasm", k1);  // another guest, same bytes
+  ASSERT_TRUE(CompileAotArtifact(*v2, "a.wasm", dir, &compiled).ok());
+  aot::ClaimEntry(dir, "a.wasm", k2);
+  EXPECT_TRUE(fs::exists(aot::EntryDir(dir, k1)));  // twin.wasm still uses it
+  aot::ClaimEntry(dir, "twin.wasm", k2);
+  EXPECT_FALSE(fs::exists(aot::EntryDir(dir, k1)));
+  EXPECT_TRUE(fs::exists(aot::EntryLibrary(dir, k2)));
+  EXPECT_EQ(CountEntries(dir), 1);
+  fs::remove_all(dir);
+}
+
 TEST(AotCacheTest, CorruptEntriesAreRebuilt) {
   fs::path cache = FreshCache("corrupt");
   auto wasm = WatToWasm(kCacheGuest);

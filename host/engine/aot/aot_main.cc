@@ -4,7 +4,10 @@
 //
 // Each module's artifact lands in DIR/<key>/ (artifact.h), where `parigot`
 // finds it before its cache. A module whose artifact exists is not compiled
-// again. --stamp touches FILE on success (a build-system output).
+// again. DIR belongs to the build: the artifact a module's file name had
+// before (another version of the guest) is removed unless another module
+// still uses it (aot::ClaimEntry). --stamp touches FILE on success (a
+// build-system output).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "host/engine/aot/aot_engine.h"
+#include "host/engine/aot/artifact.h"
 
 int main(int argc, char** argv) {
   std::string out_dir, stamp;
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "parigot-aot: %s\n", so.status().ToString().c_str());
       return 1;
     }
+    parigot::engine::aot::ClaimEntry(out_dir, name, parigot::engine::aot::ArtifactKey(wasm));
     double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("parigot-aot: %s %s (%.1f s)\n", name.c_str(),

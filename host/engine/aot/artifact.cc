@@ -164,6 +164,25 @@ void RemoveEntry(const fs::path& dir, std::string_view key) {
   if (!ec) fs::remove_all(aside, ec);
 }
 
+void ClaimEntry(const fs::path& dir, std::string_view owner, std::string_view key) {
+  std::error_code ec;
+  const fs::path owners = dir / ".owners";
+  fs::create_directories(owners, ec);
+  auto read_key = [](const fs::path& file) {
+    std::string previous;
+    std::ifstream(file) >> previous;
+    return previous;
+  };
+  const fs::path mine = owners / std::string(owner);
+  std::string previous = read_key(mine);
+  std::ofstream(mine, std::ios::trunc) << key << "\n";
+  if (previous.empty() || previous == key) return;
+  for (const fs::directory_entry& e : fs::directory_iterator(owners, ec)) {
+    if (e.path() != mine && read_key(e.path()) == previous) return;
+  }
+  RemoveEntry(dir, previous);
+}
+
 fs::path DefaultCacheDir() {
   if (const char* dir = std::getenv("PARIGOT_CACHE_DIR"); dir != nullptr && *dir != '\0') {
     return dir;

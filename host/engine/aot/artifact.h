@@ -8,8 +8,10 @@
 // runtime headers and the glue generator); the .so exports it as
 // parigot_aot_key, and the loader checks it after dlopen.
 //
-// Directories searched, first hit wins: the prebuilt dirs (read-only: the
-// build puts our CMake guests' artifacts in <build>/wasm/aot), then the cache
+// Directories searched, first hit wins: for a module loaded from a file,
+// aot/ beside the file (read-only: parigot_add_guest compiles a guest's
+// artifact there); the prebuilt dirs (read-only: $PARIGOT_AOT_PATH, and
+// <exe dir>/../wasm/aot, where the repository's own guests are); then the cache
 // ($PARIGOT_CACHE_DIR, else $XDG_CACHE_HOME/parigot/aot, else
 // ~/.cache/parigot/aot), where a missing entry is compiled.
 //
@@ -45,6 +47,14 @@ std::filesystem::path EntryLibrary(const std::filesystem::path& dir, std::string
 // Removes an entry (renamed aside first, so a half-removed entry is never
 // seen under its key).
 void RemoveEntry(const std::filesystem::path& dir, std::string_view key);
+
+// For a directory that the build fills (parigot-aot --out-dir): records
+// that `owner` (a guest's .wasm file name) now uses the entry `key`, and
+// removes the entry it used before unless another owner still uses it, so
+// that rebuilding a guest does not leave its old artifact behind. The record
+// is <dir>/.owners/<owner>. Not for the cache, whose entries have no owner.
+void ClaimEntry(const std::filesystem::path& dir, std::string_view owner,
+                std::string_view key);
 
 std::filesystem::path DefaultCacheDir();
 // $PARIGOT_AOT_PATH (':'-separated), then <dir of the running executable>/../wasm/aot.
