@@ -3,8 +3,9 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure build demo check bench clean
+.PHONY: all deps configure build demo check bench install clean
 
 all: build
 
@@ -30,6 +31,10 @@ check: build
 
 bench: build
 	cmake --build $(BUILD_DIR) --target bench -j $(JOBS)
+
+# The SDK for applications outside this repository (host/package/).
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD_DIR)

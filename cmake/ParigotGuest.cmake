@@ -1,37 +1,41 @@
 # parigot_add_guest: one call turns C++ sources and .proto files into a guest.
+# Applications get it from find_package(Parigot) (the installed SDK,
+# host/package/ParigotConfig.cmake.in); parigot's own guest build includes it
+# directly (guest/CMakeLists.txt).
 #
 #   parigot_add_guest(greet
 #     SOURCES greet.cc
 #     PROTOS proto/greeting/v1/greeting.proto
 #     IMPORT_DIRS proto)          # optional: roots for `import "..."`
 #
-# produces ${PARIGOT_WASM_OUTPUT_DIR}/greet.wasm, linked with the guest SDK
-# (target parigot_guest) and the code protoc-gen-parigot generates for PROTOS.
+# produces <wasm dir>/greet.wasm, where <wasm dir> is PARIGOT_WASM_OUTPUT_DIR
+# if set, else ${CMAKE_BINARY_DIR}/wasm, linked with the guest SDK (target
+# parigot_guest) and the code protoc-gen-parigot generates for PROTOS.
 # Without IMPORT_DIRS, each .proto's import root is found from its package:
 # proto/greeting/v1/greeting.proto with `package greeting.v1;` has root
 # proto/, so its code is included as "greeting/v1/greeting.parigot.h" (a file
 # whose directories do not match its package is its own root). parigot's own
-# proto/ (protosupport, syscall) is always an import root.
-# If PARIGOT_AOT_EXECUTABLE names the host's `parigot-aot` tool (the project's
-# own guest build passes it), the guest's AOT artifact (native code for the
-# aot engine) is compiled too, into ${PARIGOT_WASM_OUTPUT_DIR}/aot/<key>/,
-# where `parigot` looks before its cache. Artifacts are content-addressed: a
-# guest whose .wasm did not change is never compiled again.
+# .proto files (PARIGOT_PROTO_DIR: protosupport, syscall) are always an
+# import root.
+# If PARIGOT_AOT_EXECUTABLE names the `parigot-aot` tool (the installed
+# SDK's, or the host build's for parigot's own guests), the guest's AOT
+# artifact (native code for the aot engine) is compiled too, into
+# <wasm dir>/aot/<key>/, where `parigot` looks first for a .wasm it loads
+# from <wasm dir>. Artifacts are content-addressed: a guest whose .wasm did
+# not change is never compiled again, and a changed guest's old artifact is
+# removed.
 # A guest with PROTOS carries their descriptors: its .wasm has a custom section
 # `parigot.descriptors` holding a serialized google.protobuf.FileDescriptorSet
 # of PROTOS and everything they import, so that the host can serve the
 # guest's services over gRPC (reflection, generic calls) without C++ code for
 # them (see _parigot_embed_descriptors).
-# Requires the wasm32-wasi toolchain (cmake/wasm32-wasi.cmake).
+# Requires the wasm32-wasi toolchain (wasm32-wasi.cmake); says so otherwise.
 include_guard(GLOBAL)
 
 # AOT compiles take ~10 s and a lot of memory each: two at a time at most.
 set_property(GLOBAL APPEND PROPERTY JOB_POOLS parigot_aot=2)
 include(${CMAKE_CURRENT_LIST_DIR}/ParigotProto.cmake)
 
-if(NOT DEFINED PARIGOT_WASM_OUTPUT_DIR)
-  set(PARIGOT_WASM_OUTPUT_DIR ${CMAKE_BINARY_DIR}/wasm)
-endif()
 
 # Sets `out_var` to the import root of `proto` (see above).
 function(_parigot_proto_root proto out_var)
@@ -126,6 +130,23 @@ function(parigot_add_guest name)
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "parigot_add_guest(${name}): SOURCES is required")
   endif()
+  if(NOT CMAKE_SYSTEM_PROCESSOR STREQUAL "wasm32")
+    message(FATAL_ERROR "parigot_add_guest(${name}): this project is built for "
+      "${CMAKE_SYSTEM_PROCESSOR}, but guests are wasm32-wasi: call "
+      "find_package(Parigot) before project(), or configure with "
+      "--toolchain <parigot prefix>/lib/cmake/Parigot/wasm32-wasi.cmake")
+  endif()
+  if(NOT TARGET parigot_guest AND COMMAND _parigot_import_guest_sdk)
+    _parigot_import_guest_sdk()  # installed SDK (ParigotConfig.cmake)
+  endif()
+  if(NOT TARGET parigot_guest OR NOT PARIGOT_PROTO_DIR)
+    message(FATAL_ERROR "parigot_add_guest(${name}): no guest SDK; use "
+                        "find_package(Parigot REQUIRED) first")
+  endif()
+  set(wasm_dir ${PARIGOT_WASM_OUTPUT_DIR})
+  if(NOT wasm_dir)
+    set(wasm_dir ${CMAKE_BINARY_DIR}/wasm)
+  endif()
   set(generated "")
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.gen)
   if(arg_PROTOS)
@@ -150,12 +171,12 @@ function(parigot_add_guest name)
   target_include_directories(${name} PRIVATE ${gen_dir})
   target_link_libraries(${name} PRIVATE parigot_guest ${arg_LIBRARIES})
   set_target_properties(${name} PROPERTIES
-    RUNTIME_OUTPUT_DIRECTORY ${PARIGOT_WASM_OUTPUT_DIR}
+    RUNTIME_OUTPUT_DIRECTORY ${wasm_dir}
     SUFFIX .wasm)
   if(PARIGOT_AOT_EXECUTABLE)
     set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${name}.aot.stamp)
     add_custom_command(OUTPUT ${stamp}
-      COMMAND ${PARIGOT_AOT_EXECUTABLE} --out-dir ${PARIGOT_WASM_OUTPUT_DIR}/aot
+      COMMAND ${PARIGOT_AOT_EXECUTABLE} --out-dir ${wasm_dir}/aot
               --stamp ${stamp} $<TARGET_FILE:${name}>
       DEPENDS ${name} ${PARIGOT_AOT_EXECUTABLE}
       JOB_POOL parigot_aot
