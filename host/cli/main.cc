@@ -22,6 +22,7 @@
 #include "host/cli/supervisor.h"
 #include "host/engine/make_engine.h"
 #include "host/runtime/application.h"
+#include "host/scaffold/scaffold.h"
 #include "parigot/deploy/descriptor.h"
 
 namespace {
@@ -187,6 +188,24 @@ int Up(const CommonFlags& flags) {
   return *exit_code;
 }
 
+// `parigot new DIR`: writes an application (host/scaffold/scaffold.h).
+int New(const parigot::scaffold::ScaffoldOptions& options) {
+  auto written = parigot::scaffold::Scaffold(options);
+  if (!written.ok()) {
+    std::cerr << "parigot new: " << written.status().message() << "\n";
+    return kExitUsage;
+  }
+  for (const std::filesystem::path& file : *written) {
+    std::cout << "  " << (options.dir / file).string() << "\n";
+  }
+  std::cout << "Build and run it (with parigot's SDK on PATH):\n"
+            << "  cd " << options.dir.string() << "\n"
+            << "  cmake --workflow --preset default\n"
+            << "  parigot run " << written->at(6).string() << "\n"
+            << "Test it: parigot test " << written->at(6).string() << "\n";
+  return 0;
+}
+
 void AddCommonFlags(CLI::App* command, CommonFlags& flags) {
   command->add_option("descriptor", flags.descriptor,
                       "deployment descriptor (TOML)")
@@ -214,6 +233,18 @@ int main(int argc, char** argv) {
   CLI::App* up = app.add_subcommand(
       "up", "run every host of a networked deployment as its own process");
   CLI::App* check = app.add_subcommand("check", "validate a descriptor and exit");
+  CLI::App* create = app.add_subcommand(
+      "new", "write a new application (service, program, test, build, descriptors) into DIR");
+  parigot::scaffold::ScaffoldOptions scaffold;
+  std::string scaffold_dir;
+  create->add_option("dir", scaffold_dir, "directory to write into (created if missing)")
+      ->required();
+  create->add_option("--name", scaffold.app,
+                     "application name (default: the directory's name)");
+  create->add_option("--service", scaffold.service, "service name, CamelCase")
+      ->capture_default_str();
+  create->add_option("--package", scaffold.package,
+                     "proto package (default: NAME.v1, lower case)");
   for (CLI::App* command : {run, test, up}) {
     AddCommonFlags(command, flags);
     command->add_option("--engine", flags.engine,
@@ -240,6 +271,10 @@ int main(int argc, char** argv) {
   if (run->parsed()) return Run(flags, parigot::deploy::RunMode::kRun);
   if (test->parsed()) return Run(flags, parigot::deploy::RunMode::kTest);
   if (up->parsed()) return Up(flags);
+  if (create->parsed()) {
+    scaffold.dir = scaffold_dir;
+    return New(scaffold);
+  }
   if (check->parsed()) {
     if (!Load(flags)) return kExitUsage;
     std::cout << flags.descriptor << ": ok\n";
