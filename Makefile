@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure build demo check bench install clean
+.PHONY: all deps configure build demo check bench install package clean
 
 all: build
 
@@ -35,6 +35,10 @@ bench: build
 # The SDK for applications outside this repository (host/package/).
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# The same as a Debian package: $(BUILD_DIR)/parigot_<version>_<arch>.deb.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -6,8 +6,9 @@
 set -euo pipefail
 
 packages=(
-  # Build tools.
-  cmake ninja-build ccache make pkg-config
+  # Build tools; dpkg-dev's dpkg-shlibdeps gives the .deb (make package) the
+  # Depends of its binaries.
+  cmake ninja-build ccache make pkg-config dpkg-dev
   # Host and guest compiler (DESIGN.md section 4: the host is built with clang
   # too, since g++-12 cannot compile the wabt interpreter headers in C++20).
   clang-19 lld-19 llvm-19

@@ -21,24 +21,9 @@ Prints what it runs; exits 1 at the first failed step.
 import argparse
 import os
 import pathlib
-import subprocess
-import sys
 import tempfile
 
-
-def run(args, env, cwd=None):
-    print("+", " ".join(str(a) for a in args), flush=True)
-    proc = subprocess.run(args, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=600)
-    print(proc.stdout, end="", flush=True)
-    if proc.returncode != 0:
-        fail(f"exit code {proc.returncode}")
-    return proc.stdout
-
-
-def fail(message):
-    print("FAILED:", message, flush=True)
-    sys.exit(1)
+from steps import fail, run, user_env
 
 
 def main():
@@ -50,12 +35,10 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="parigot-user-") as tmp:
         tmp = pathlib.Path(tmp)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("PARIGOT") and k != "CMAKE_PREFIX_PATH"}
-        run(["cmake", "--install", args.build_dir, "--prefix", tmp / "installed"], env)
         prefix = tmp / "moved"
+        env = user_env(prefix / "bin")
+        run(["cmake", "--install", args.build_dir, "--prefix", tmp / "installed"], env)
         (tmp / "installed").rename(prefix)
-        env["PATH"] = f"{prefix / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}"
         env["PARIGOT_CACHE_DIR"] = str(tmp / "cache")
 
         app = tmp / "app"
