@@ -15,12 +15,15 @@ usage: user_path.py --build-dir BUILD --source-dir SOURCE
 5. `parigot test app.toml`, `ctest --preset default`, and `parigot up
    app-net.toml` (two hosts);
 6. touch one source file and rebuild: the guest is relinked, its artifact
-   reused, and the application still runs.
+   reused, and the application still runs;
+7. a project that finds the SDK after project() without its toolchain
+   fails to configure, saying so.
 Prints what it runs; exits 1 at the first failed step.
 """
 import argparse
 import os
 import pathlib
+import subprocess
 import tempfile
 
 from steps import fail, run, user_env
@@ -72,6 +75,20 @@ def main():
         if "cart.wasm unchanged, artifact reused" not in out:
             fail("the touched guest was not relinked and checked by parigot-aot")
         check_run()
+
+        # A project that finds the SDK after project() without parigot's
+        # toolchain is told so at configure time.
+        wrong = tmp / "wrong"
+        wrong.mkdir()
+        (wrong / "CMakeLists.txt").write_text(
+            "cmake_minimum_required(VERSION 3.25)\n"
+            "project(wrong LANGUAGES C CXX)\n"
+            "find_package(Parigot REQUIRED)\n")
+        proc = subprocess.run(["cmake", "-S", wrong, "-B", wrong / "build"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(proc.stdout[-2000:], flush=True)
+        if proc.returncode == 0 or "guests are wasm32-wasi" not in proc.stdout:
+            fail("a project without parigot's toolchain was not told so")
     print("the user's path works", flush=True)
 
 
