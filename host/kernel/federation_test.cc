@@ -286,22 +286,34 @@ TEST_F(FederationTest, CancelledRemoteCallRefusesTheAnswer) {
                                   Clock::now() + milliseconds(100),
                                   [&](RemoteReply) { replied = true; }, &call),
             sc::NoError);
-  // Still queued: the kernel gives it back.
+  // Still queued: the kernel gives it back, and the callee never sees it.
   EXPECT_TRUE(kernel.CancelRemoteCall(call));
   EXPECT_FALSE(kernel.CancelRemoteCall(call));
-  Read(kernel, greet);
+  Event never;
+  EXPECT_EQ(kernel.ReadOne(greet, milliseconds(10), &never), sc::ReadOneTimeout);
   EXPECT_EQ(kernel.ReturnValue(greet, call, "late", 0), sc::CallerUnavailable);
   EXPECT_FALSE(replied);
 
-  // Being run: it keeps its deadline, and the answer still goes out.
+  // Being run: the method goes on (under its own time limit); its answer
+  // goes nowhere.
   ASSERT_EQ(kernel.CallFromRemote(kGreeting, "FetchGreeting", "",
                                   Clock::now() + milliseconds(100),
                                   [&](RemoteReply) { replied = true; }, &call),
             sc::NoError);
   Read(kernel, greet);
+  EXPECT_TRUE(kernel.CancelRemoteCall(call));
   EXPECT_FALSE(kernel.CancelRemoteCall(call));
-  EXPECT_EQ(kernel.ReturnValue(greet, call, "answer", 0), sc::NoError);
-  EXPECT_TRUE(replied);
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "answer", 0), sc::CallerUnavailable);
+  EXPECT_FALSE(replied);
+
+  // Arrived after its deadline: never started.
+  EXPECT_EQ(kernel.CallFromRemote(kGreeting, "FetchGreeting", "",
+                                  Clock::now() - milliseconds(1),
+                                  [&](RemoteReply) { replied = true; }, &call),
+            sc::CallTimeout);
+  Event nothing;
+  EXPECT_EQ(kernel.ReadOne(greet, milliseconds(10), &nothing), sc::ReadOneTimeout);
+  EXPECT_FALSE(replied);
 }
 
 TEST_F(FederationTest, RemoteCallersLearnOfTimeoutsAndDeaths) {

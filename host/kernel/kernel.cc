@@ -47,10 +47,15 @@ struct Kernel::PendingCall {
   Guest* callee;  // null: a call sent to another process, through `remote`
   Service* service;
   MethodId method;
-  Clock::time_point deadline;
+  Clock::time_point deadline;  // the caller's
   std::chrono::milliseconds timeout;
   ReplyFn reply;
   std::shared_ptr<RemoteEndpoint> remote;
+  // When the callee here took it; its method's time limit counts from then.
+  std::optional<Clock::time_point> started;
+  // The caller has its answer already (CallTimeout) or went away: the method
+  // runs on under its own limit, and its result goes nowhere.
+  bool caller_gone = false;
 };
 
 // Work that must run after the kernel's lock is released: replies to remote
@@ -430,6 +435,10 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
     return sc::CallerUnavailable;
   }
   if (it->second.callee != callee) return sc::BadCallId;
+  if (it->second.caller_gone) {
+    calls_.erase(it);
+    return sc::CallerUnavailable;
+  }
   Guest* caller = it->second.caller;
   if (caller == nullptr) {
     after.Add([reply = std::move(it->second.reply), result = std::move(result),
@@ -464,15 +473,34 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     guest->running_call.reset();
   }
   // Guests are never removed, so the mailbox outlives this wait.
-  if (guest->mailbox.TakeBatch(timeout, max_events, max_bytes, events) == 0) {
-    return sc::ReadOneTimeout;
-  }
-  // A batch ends with the one call it may hold.
-  if (auto* call = std::get_if<IncomingCall>(&events->back()); call != nullptr) {
+  const bool forever = timeout.count() < 0;
+  const Clock::time_point until = Clock::now() + (forever ? std::chrono::milliseconds(0) : timeout);
+  while (true) {
+    std::chrono::milliseconds left =
+        forever ? timeout
+                : std::max(std::chrono::milliseconds(0),
+                           std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()));
+    size_t before = events->size();
+    if (guest->mailbox.TakeBatch(left, max_events, max_bytes, events) == 0) {
+      return events->size() > before ? sc::NoError : sc::ReadOneTimeout;
+    }
+    // A batch ends with the one call it may hold. A call whose caller gave
+    // up before it started is dropped here, never run.
+    auto* call = std::get_if<IncomingCall>(&events->back());
+    if (call == nullptr) return sc::NoError;
     std::lock_guard lock(mu_);
-    guest->running_call = call->call;
+    auto pending = calls_.find(call->call);
+    if (pending != calls_.end()) {
+      guest->running_call = call->call;
+      pending->second.started = Clock::now();
+      if (*pending->second.started + options_.call_timeout < watchdog_wake_) {
+        watchdog_cv_.notify_all();
+      }
+      return sc::NoError;
+    }
+    events->pop_back();
+    if (events->size() > before) return sc::NoError;
   }
-  return sc::NoError;
 }
 
 void Kernel::Exit(GuestId id, int32_t code, bool all) {
@@ -509,7 +537,9 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
   for (auto it = calls_.begin(); it != calls_.end();) {
     PendingCall& call = it->second;
     if (call.callee == guest) {
-      if (call.caller != nullptr) {
+      if (call.caller_gone) {
+        // Its caller has had its answer.
+      } else if (call.caller != nullptr) {
         call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::ServiceDied});
       } else {
         after.Add([reply = std::move(call.reply), exit = exit_code_] {
@@ -521,7 +551,15 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
       if (call.remote != nullptr) {
         after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
       }
-      it = calls_.erase(it);
+      // A call to a guest here still runs (a program may send a call and
+      // exit: the call is delivered), its answer going nowhere; a method
+      // that already returned a future will find no call when it answers.
+      if (call.callee != nullptr && (!call.started || RunningLocked(it->first, call))) {
+        call.caller_gone = true;
+        ++it;
+      } else {
+        it = calls_.erase(it);
+      }
     } else {
       ++it;
     }
@@ -583,6 +621,8 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   if (binding == service->methods.end()) return sc::NotFound;
 
   Clock::time_point now = Clock::now();
+  // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
+  if (deadline <= now) return sc::CallTimeout;
   deadline = std::min(deadline, now + options_.call_timeout);
   // Rounded: a remote caller's 300 ms arrive as 299.8.
   auto timeout = std::chrono::round<std::chrono::milliseconds>(deadline - now);
@@ -599,12 +639,18 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
 bool Kernel::CancelRemoteCall(CallId call_id) {
   std::lock_guard lock(mu_);
   auto it = calls_.find(call_id);
-  if (it == calls_.end() || it->second.caller != nullptr) return false;
-  // A method running now keeps its deadline: past it, the callee is killed
-  // as for any call (a remote caller's deadline and this one are the same
-  // instant, and its cancellation may come first).
-  if (it->second.callee->running_call == call_id) return false;
-  calls_.erase(it);
+  if (it == calls_.end() || it->second.caller != nullptr || it->second.caller_gone) {
+    return false;
+  }
+  // A method being run goes on under its own time limit; a queued call is
+  // dropped, and the callee never sees it (ReadEvents); an answer still to
+  // come from an asynchronous method will find no call.
+  if (RunningLocked(call_id, it->second)) {
+    it->second.caller_gone = true;
+    it->second.reply = nullptr;
+  } else {
+    calls_.erase(it);
+  }
   return true;
 }
 
@@ -663,13 +709,17 @@ std::optional<int> Kernel::exit_code() const {
   return exit_code_;
 }
 
+bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
+  return call.started && call.callee != nullptr && call.callee->running_call == id;
+}
+
 void Kernel::KillLocked(const PendingCall& call) {
   Guest* callee = call.callee;
   if (callee->killed || callee->state == Guest::State::kEnded) return;
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
-  std::string what = method + " ran past its deadline (" +
-                     std::to_string(call.timeout.count()) + " ms)";
+  std::string what = method + " ran past its time limit (" +
+                     std::to_string(options_.call_timeout.count()) + " ms)";
   if (!options_.interrupt || !options_.interrupt(callee->id)) {
     options_.log(callee->name, LogLevel::kError,
                  what + "; this engine cannot interrupt it");
@@ -697,7 +747,10 @@ void Kernel::Watchdog() {
     if (startup_began_ && !startup_done_ && !exit_code_) {
       next = *startup_began_ + options_.startup_timeout;
     }
-    for (const auto& [id, call] : calls_) next = std::min(next, call.deadline);
+    for (const auto& [id, call] : calls_) {
+      if (!call.caller_gone) next = std::min(next, call.deadline);
+      if (RunningLocked(id, call)) next = std::min(next, *call.started + options_.call_timeout);
+    }
     watchdog_wake_ = next;
     if (next == Clock::time_point::max()) {
       watchdog_cv_.wait(lock);
@@ -709,8 +762,13 @@ void Kernel::Watchdog() {
 
 void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
   for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->second.deadline <= now) {
-      PendingCall& call = it->second;
+    PendingCall& call = it->second;
+    // The method's own limit, from its start: the callee is killed (and
+    // GuestEnded answers its callers), whatever they chose.
+    if (RunningLocked(it->first, call) && now >= *call.started + options_.call_timeout) {
+      KillLocked(call);
+    }
+    if (!call.caller_gone && call.deadline <= now) {
       // The caller's SDK reports the failure with the method's name.
       options_.log(call.caller != nullptr ? call.caller->name : "net",
                    LogLevel::kDebug,
@@ -718,10 +776,6 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
                        (call.callee != nullptr ? call.callee->name
                                                : call.remote->Describe()) +
                        " timed out");
-      // The kill is decided before the caller learns of the timeout.
-      if (call.callee != nullptr && call.callee->running_call == it->first) {
-        KillLocked(call);
-      }
       if (call.remote != nullptr) {
         after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
       }
@@ -731,8 +785,18 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
         after.Add([reply = std::move(call.reply), exit = exit_code_] {
           reply(RemoteReply{{}, 0, sc::CallTimeout, {}, exit});
         });
+        call.reply = nullptr;
       }
-      it = calls_.erase(it);
+      // A method being run goes on (its limit still applies); a queued call
+      // is dropped and never run.
+      if (RunningLocked(it->first, call)) {
+        call.caller_gone = true;
+        ++it;
+      } else {
+        it = calls_.erase(it);
+      }
+    } else if (call.caller_gone && call.started && !RunningLocked(it->first, call)) {
+      it = calls_.erase(it);  // its method has returned; nobody waits
     } else {
       ++it;
     }

@@ -36,15 +36,20 @@ struct KernelOptions {
   // How long start-up may take: from StartGuests() until every guest runs.
   // Default: 5 s (descriptor key Timeout.Startup).
   std::chrono::milliseconds startup_timeout{5000};
-  // Deadline of a call whose caller names none (descriptor key
-  // Timeout.Complete). Default: 50 ms.
+  // Two clocks, kept apart (descriptor key Timeout.Complete; default 50 ms):
+  //  * a call's deadline, when its caller names none (and the longest any
+  //    caller may name): past it the caller gets CallTimeout, and a call
+  //    not yet started is dropped, never run. It never harms the callee;
+  //  * a method's time limit, counted from when the callee starts running
+  //    it: past it the callee is interrupted and killed, whatever its
+  //    callers chose.
   std::chrono::milliseconds call_timeout{50};
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
   std::function<void(std::string_view source, LogLevel, std::string_view)> log;
   // Stops the guest's running code soon (see engine::Instance::Interrupt);
   // the guest then ends as trapped. Called, with kernel locks held, when a
-  // method runs past its deadline. Returns false if the guest cannot be
+  // method runs past its time limit. Returns false if the guest cannot be
   // interrupted. Default: none (such methods are only reported).
   std::function<bool(GuestId)> interrupt;
   // A hint, given when `guest`'s launch completes: it calls `callee` (the
@@ -162,18 +167,19 @@ class Kernel {
   // must export (calls are never forwarded to a third process). Its deadline
   // is `deadline` or the default call timeout from now, whichever is sooner.
   // Returns NotFound (no such service here, or no such method),
-  // ServiceDied, or NoError; on NoError `reply` is called exactly once,
+  // ServiceDied, CallTimeout (the deadline has passed: the call is never
+  // started), or NoError; on NoError `reply` is called exactly once,
   // from any thread, unless CancelRemoteCall(*call) returns true first.
   Err CallFromRemote(const ServiceName& service, const std::string& method,
                      std::string param,
                      std::chrono::steady_clock::time_point deadline,
                      ReplyFn reply, CallId* call);
 
-  // The remote caller of `call` gave up. True if the call was still waiting
-  // in the callee's queue: its reply function is then dropped uncalled, and
-  // the callee's answer will be refused with CallerUnavailable. False if it
-  // is unknown, or if the callee is running it now: the call then keeps its
-  // deadline (past it, the callee is killed) and its reply comes as usual.
+  // The remote caller of `call` gave up. True if the call is still pending:
+  // its reply function is then dropped uncalled; a call still waiting in the
+  // callee's queue is never run, and one being run goes on under its
+  // method's time limit, its answer refused with CallerUnavailable. False if
+  // the call is unknown (already answered or failed).
   bool CancelRemoteCall(CallId call);
 
   // A service this process serves to others.
@@ -203,6 +209,8 @@ class Kernel {
   void Watchdog();
   void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
+  // The callee here is running `call`'s method right now.
+  bool RunningLocked(CallId id, const PendingCall& call) const;
   void DispatchRemoteLocked(Guest* caller, Service* service, MethodId method,
                             std::string param, Clock::time_point deadline,
                             std::chrono::milliseconds timeout, CallId call,

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host/kernel/testing/kernel_fixture.h"
@@ -141,13 +143,16 @@ TEST_F(KernelTest, UnansweredCallTimesOut) {
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
 }
 
-TEST_F(KernelTest, MethodRunningPastDeadlineGetsItsGuestKilled) {
+// The method's own time limit, counted from its start, kills its guest.
+TEST_F(KernelTest, MethodRunningPastItsTimeLimitGetsItsGuestKilled) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(30));
   std::vector<GuestId> interrupted;
   std::mutex mu;
+  std::condition_variable cv;
   options.interrupt = [&](GuestId guest) {
     std::lock_guard lock(mu);
     interrupted.push_back(guest);
+    cv.notify_all();
     return true;
   };
   Kernel kernel(options);
@@ -161,14 +166,53 @@ TEST_F(KernelTest, MethodRunningPastDeadlineGetsItsGuestKilled) {
   ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
   {
-    std::lock_guard lock(mu);
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(2), [&] { return !interrupted.empty(); }));
     ASSERT_EQ(interrupted.size(), 1u);
     EXPECT_EQ(interrupted[0], greet);
   }
   EXPECT_NE(LogText().find(
-                "greet: killed: greeting.v1.Greeting.Spin ran past its deadline (30 ms)"),
+                "greet: killed: greeting.v1.Greeting.Spin ran past its time limit (30 ms)"),
             std::string::npos)
       << LogText();
+}
+
+// A caller's deadline ends its own wait and nothing else: the method it
+// started runs on (its answer goes nowhere), and is not killed.
+TEST_F(KernelTest, CallersDeadlineNeverKillsTheCallee) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(300));
+  std::atomic<int> interrupts{0};
+  options.interrupt = [&](GuestId) {
+    ++interrupts;
+    return true;
+  };
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "Slow");
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(5), &call),
+            sc::NoError);
+  ASSERT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, greet)));
+  Event event = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  std::this_thread::sleep_for(milliseconds(60));  // well past the caller's 5 ms
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "late", 0), sc::CallerUnavailable);
+  EXPECT_EQ(interrupts.load(), 0);
+  EXPECT_EQ(LogText().find("killed"), std::string::npos) << LogText();
+}
+
+// A call still queued when its caller's deadline passes is never started.
+TEST_F(KernelTest, QueuedCallPastItsDeadlineIsNeverStarted) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(300)));
+  auto [greet, main, service, method] = StartPair(kernel, "M");
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(5), &call),
+            sc::NoError);
+  Event event = Read(kernel, main);  // greet is busy elsewhere meanwhile
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
+  EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
+  Event dropped;
+  EXPECT_EQ(kernel.ReadOne(greet, milliseconds(20), &dropped), sc::ReadOneTimeout);
 }
 
 TEST_F(KernelTest, CallerMayOnlyShortenTheDeadline) {

@@ -15,10 +15,17 @@ with Debian's python3-grpcio and nothing generated from the service's own
      "bonjour") and for Unspecified, which greet refuses (expects the
      application error UnknownLang = 4: status UNKNOWN with trailer
      parigot-result-error: 4);
-  4. stops the host with SIGTERM and expects exit code 130.
+  4. as a hostile but fair client: 2000 FetchGreeting calls with a 300 us
+     deadline from 16 threads, each of which may answer or fail with
+     DEADLINE_EXCEEDED and nothing else; then greet must still answer, and
+     its log must not say it was killed (a caller's deadline never harms
+     the callee);
+  5. stops the host with SIGTERM and expects exit code 130.
 Prints what it did; exits 1 on the first failed check.
 """
 import argparse
+import collections
+import concurrent.futures
 import importlib.util
 import os
 import signal
@@ -172,6 +179,26 @@ def check_host(host, args):
                 trailers.get("parigot-result-error") != "4":
             fail("expected UNKNOWN with parigot-result-error 4 (UnknownLang)", host)
 
+    # Short deadlines never kill the service.
+    french = FetchRequest(tongue=tongue.values_by_name["French"].number)
+
+    def hurried(_):
+        try:
+            fetch(french, timeout=0.0003)
+            return "OK"
+        except grpc.RpcError as error:
+            return error.code().name
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool_of_threads:
+        outcomes = collections.Counter(pool_of_threads.map(hurried, range(2000)))
+    print(f"2000 calls with a 300 us deadline: {dict(outcomes)}", flush=True)
+    if set(outcomes) - {"OK", "DEADLINE_EXCEEDED"}:
+        fail("a call with a short deadline failed otherwise than by its deadline", host)
+    reply = fetch(french, timeout=5)
+    if reply.greeting != "bonjour":
+        fail("greet no longer answers after the hurried calls", host)
+    print("greet still answers", flush=True)
+
     channel.close()
     host.send_signal(signal.SIGTERM)
     try:
@@ -181,6 +208,8 @@ def check_host(host, args):
     sys.stdout.write(out.decode(errors="replace"))
     if host.returncode != 130:
         fail(f"the host exited with {host.returncode} after SIGTERM, want 130")
+    if b"killed" in out or b"trapped" in out:
+        fail("the host's log says a guest was killed")
     print("PASS", flush=True)
     return 0
 
