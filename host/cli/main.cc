@@ -21,6 +21,7 @@
 #include "host/cli/hosts.h"
 #include "host/cli/supervisor.h"
 #include "host/engine/make_engine.h"
+#include "host/log/escape.h"
 #include "host/runtime/application.h"
 #include "host/scaffold/scaffold.h"
 #include "parigot/deploy/descriptor.h"
@@ -113,10 +114,15 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
   // With --host, lines name their host too ("[front/helloworld]"), so that
   // the merged log of `parigot up` says where each line comes from.
   std::string prefix = flags.host.empty() ? "" : flags.host + "/";
-  options.log = [logger, prefix](std::string_view source,
-                                 parigot::kernel::LogLevel level,
-                                 std::string_view text) {
-    logger->log(ToSpdlog(level), "[{}{}] {}", prefix, source, text);
+  // Every line is its own, named by its true source: a name or a text
+  // holding a newline or a terminal control cannot forge another line.
+  options.log = [logger, prefix = parigot::log::EscapeControl(prefix)](
+                    std::string_view source, parigot::kernel::LogLevel level,
+                    std::string_view text) {
+    std::string name = parigot::log::EscapeControl(source);
+    for (const std::string& line : parigot::log::EscapedLines(text)) {
+      logger->log(ToSpdlog(level), "[{}{}] {}", prefix, name, line);
+    }
   };
   auto result = parigot::runtime::RunApplication(*deployment, options);
   if (!result.ok()) {
@@ -177,7 +183,9 @@ int Up(const CommonFlags& flags) {
            },
        .report =
            [logger](spdlog::level::level_enum level, std::string_view text) {
-             logger->log(level, "[up] {}", text);
+             for (const std::string& line : parigot::log::EscapedLines(text)) {
+               logger->log(level, "[up] {}", line);
+             }
            }});
   parigot::Result<int> exit_code = supervisor.Run();
   if (!exit_code.ok()) {

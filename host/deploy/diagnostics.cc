@@ -133,10 +133,28 @@ std::string TomlKey(std::string_view key) {
                        c == '_' || c == '-';
               });
   if (bare) return std::string(key);
+  // A basic string, with TOML's escapes: control characters never reach a
+  // message raw.
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "\"";
   for (char c : key) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
   }
   out += '"';
   return out;

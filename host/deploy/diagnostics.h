@@ -6,6 +6,7 @@
 #ifndef PARIGOT_HOST_DEPLOY_DIAGNOSTICS_H_
 #define PARIGOT_HOST_DEPLOY_DIAGNOSTICS_H_
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -97,14 +98,19 @@ std::string FullKey(const NamedTable& table, std::string_view key) {
   return JoinKey(std::string(CodeKeyPrefix(table)) + TomlKey(table.name), key);
 }
 
-// Reports a named table whose name is empty; `what` names its kind, with its
-// article ("a host").
+// Reports a named table whose name is empty or holds a control character
+// (a newline or a terminal escape in a name would garble every log line
+// that names it); `what` names its kind, with its article ("a host").
 template <typename NamedTable>
 void CheckName(const NamedTable& table, std::string_view what,
                Diagnostics& diagnostics) {
-  if (!table.name.empty()) return;
+  bool control = std::any_of(table.name.begin(), table.name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (!table.name.empty() && !control) return;
   diagnostics.Add(table.location, FullKey(table, ""),
-                  std::string(what) + " needs a non-empty name");
+                  std::string(what) + (control ? "'s name cannot hold control characters"
+                                               : " needs a non-empty name"));
 }
 
 // The full dotted key of a deployment-level `key` ("config.dev.Timezone").
