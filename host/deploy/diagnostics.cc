@@ -21,7 +21,7 @@ std::string FormatDiagnostic(const SourceLocation& location,
 
 void Diagnostics::Add(SourceLocation location, std::string key,
                       std::string message, StatusCode code) {
-  if (!key.empty() && HasErrorFor(key)) return;  // one error per key
+  if (!key.empty() && !keys_.insert(key).second) return;  // one error per key
   list_.push_back(
       {std::move(location), std::move(key), std::move(message), code});
 }
@@ -46,10 +46,16 @@ Status Diagnostics::ToStatus() const {
             });
   StatusCode code = sorted.front()->code;
   std::string message;
-  for (const Diagnostic* d : sorted) {
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const Diagnostic* d = sorted[i];
     if (d->code != code) code = StatusCode::kInvalidArgument;
+    if (i >= kMaxReported) continue;
     if (!message.empty()) message += '\n';
     message += FormatDiagnostic(d->location, d->key, d->message);
+  }
+  if (sorted.size() > kMaxReported) {
+    message += "\n... and " + std::to_string(sorted.size() - kMaxReported) +
+               " more errors";
   }
   return Status(code, std::move(message));
 }
@@ -76,10 +82,7 @@ SourceLocation Where(const KeyLocations& locations, std::string_view key,
 }
 
 bool Diagnostics::HasErrorFor(std::string_view key) const {
-  for (const Diagnostic& d : list_) {
-    if (d.key == key) return true;
-  }
-  return false;
+  return keys_.contains(std::string(key));
 }
 
 namespace {

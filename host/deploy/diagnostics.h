@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "parigot/deploy/options.h"
@@ -40,13 +41,17 @@ class Diagnostics {
   size_t size() const { return list_.size(); }
   bool HasErrorFor(std::string_view key) const;
 
-  // OK when empty; else every diagnostic, sorted by position (stable), one
-  // per line. The code is the diagnostics' common code, or kInvalidArgument
-  // when they differ.
+  // OK when empty; else the diagnostics, sorted by position (stable), one
+  // per line: the first kMaxReported, then a line saying how many more there
+  // are. The code is the diagnostics' common code, or kInvalidArgument when
+  // they differ.
   Status ToStatus() const;
+
+  static constexpr size_t kMaxReported = 100;
 
  private:
   std::vector<Diagnostic> list_;
+  std::unordered_set<std::string> keys_;  // the non-empty keys of list_
 };
 
 // `key` as it would be written in a dotted TOML key: bare when it only has

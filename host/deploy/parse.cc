@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <system_error>
 
 #include <toml++/toml.h>
 
 #include "diagnostics.h"
+#include "nesting.h"
 #include "parigot/deploy/descriptor.h"
 
 namespace parigot::deploy {
@@ -430,9 +433,20 @@ std::optional<DeploymentOptions> Parse(const fs::path& path,
                     "cannot open descriptor: is a directory");
     return std::nullopt;
   }
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) {
+    diagnostics.Add({file, 0, 0}, "", "cannot read descriptor");
+    return std::nullopt;
+  }
+  int line = 0, column = 0;
+  if (std::string deep = CheckNesting(text, &line, &column); !deep.empty()) {
+    diagnostics.Add({file, line, column}, "", deep);
+    return std::nullopt;
+  }
   toml::table root;
   try {
-    root = toml::parse_file(file);
+    root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     diagnostics.Add({file, static_cast<int>(e.source().begin.line),
                      static_cast<int>(e.source().begin.column)},
