@@ -103,6 +103,14 @@ void Validate(const DeploymentOptions& d, Diagnostics& diagnostics,
                     "no microservices: add at least one [" +
                         DeploymentKey(d, "microservice") + ".NAME] table");
   }
+  if (d.microservices.size() > kMaxMicroservices) {
+    diagnostics.Add(d.location, DeploymentKey(d, "microservice"),
+                    std::to_string(d.microservices.size()) +
+                        " microservices; a deployment has at most " +
+                        std::to_string(kMaxMicroservices) +
+                        " (each guest's memory takes 8 GiB of the process's "
+                        "address space)");
+  }
   for (const MicroserviceOptions& ms : d.microservices) {
     ValidateMicroservice(ms, diagnostics);
   }

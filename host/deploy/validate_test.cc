@@ -21,6 +21,18 @@ Arg = ["x"]
             "(every microservice needs a WasmPath)");
 }
 
+// More guests than one process can reserve memory for: refused by
+// `parigot check`, never an abort at run time.
+TEST_F(ValidateTest, AtMostMaxMicroservices) {
+  std::string text;
+  for (size_t i = 0; i <= kMaxMicroservices; ++i) {
+    text += "[config.dev.microservice.s" + std::to_string(i) + "]\nWasmPath = \"s.wasm\"\n";
+  }
+  auto d = LoadDeployment(Descriptor(text), "");
+  EXPECT_THAT(ErrorOf(d), HasSubstr("config.dev.microservice: 8193 microservices; a "
+                                    "deployment has at most 8192"));
+}
+
 TEST_F(ValidateTest, EmptyWasmPath) {
   auto d = LoadDeployment(Descriptor(R"([config.dev.microservice.greet]
 WasmPath = ""

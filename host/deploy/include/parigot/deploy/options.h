@@ -17,6 +17,7 @@
 #define PARIGOT_DEPLOY_OPTIONS_H_
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -176,6 +177,13 @@ struct ExternalServiceOptions {
   SourceLocation location;
   KeyLocations key_locations;
 };
+
+// The most microservices one deployment may have: each runs in this one
+// process (or, on hosts, possibly all on one), and the aot engine reserves
+// 8 GiB of address space for each guest's memory (host/engine/aot/runtime:
+// 8192 reservations, 64 TiB of the 128 TiB a process has). `parigot check`
+// reports a deployment over it.
+inline constexpr size_t kMaxMicroservices = 8192;
 
 // One [config.<name>] table: a deployment.
 struct DeploymentOptions {
