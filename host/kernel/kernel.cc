@@ -1,6 +1,7 @@
 #include "host/kernel/kernel.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "host/kernel/startup.h"
 
@@ -22,6 +23,10 @@ struct Kernel::Guest {
   // The call the guest took last, while it has not come back to read_one:
   // the method it is running right now.
   std::optional<CallId> running_call;
+  // When the guest's current turn began: it returned from ReadEvents and runs
+  // its own code (steady_clock ticks; 0 while it waits in ReadEvents, and
+  // before its first read). Written by the guest's thread without mu_.
+  std::atomic<Clock::rep> turn_began{0};
   bool killed = false;
   // Its launch failed (cycle, missing requirement): it runs only to exit.
   bool startup_failed = false;
@@ -349,7 +354,7 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
 
   *call_id = NewIdLocked<CallId>();
   Clock::time_point deadline = Clock::now() + timeout;
-  if (deadline < watchdog_wake_) watchdog_cv_.notify_all();
+  if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
   if (!service->served_here()) {
     DispatchRemoteLocked(caller, service, method_id, std::move(param), deadline,
                          timeout, *call_id, after);
@@ -472,6 +477,18 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     if (guest == nullptr) return sc::BadId;
     guest->running_call.reset();
   }
+  guest->turn_began.store(0);
+  // Whatever this returns, the guest's code runs again: a turn begins. A
+  // watchdog that would wake after the turn's limit, or is scanning, is
+  // woken to time it (see Watchdog for the ordering).
+  auto begin_turn = [this, guest](Clock::time_point now) {
+    guest->turn_began.store(now.time_since_epoch().count());
+    Clock::rep wake = watchdog_wake_.load();
+    if (wake == 0 || (now + options_.call_timeout).time_since_epoch().count() < wake) {
+      std::lock_guard lock(mu_);
+      watchdog_cv_.notify_all();
+    }
+  };
   // Guests are never removed, so the mailbox outlives this wait.
   const bool forever = timeout.count() < 0;
   const Clock::time_point until = Clock::now() + (forever ? std::chrono::milliseconds(0) : timeout);
@@ -482,24 +499,33 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
                            std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()));
     size_t before = events->size();
     if (guest->mailbox.TakeBatch(left, max_events, max_bytes, events) == 0) {
+      begin_turn(Clock::now());
       return events->size() > before ? sc::NoError : sc::ReadOneTimeout;
     }
     // A batch ends with the one call it may hold. A call whose caller gave
     // up before it started is dropped here, never run.
     auto* call = std::get_if<IncomingCall>(&events->back());
-    if (call == nullptr) return sc::NoError;
-    std::lock_guard lock(mu_);
-    auto pending = calls_.find(call->call);
-    if (pending != calls_.end()) {
-      guest->running_call = call->call;
-      pending->second.started = Clock::now();
-      if (*pending->second.started + options_.call_timeout < watchdog_wake_) {
-        watchdog_cv_.notify_all();
-      }
+    if (call == nullptr) {
+      begin_turn(Clock::now());
       return sc::NoError;
     }
+    {
+      std::lock_guard lock(mu_);
+      auto pending = calls_.find(call->call);
+      if (pending != calls_.end()) {
+        const Clock::time_point now = Clock::now();
+        guest->running_call = call->call;
+        pending->second.started = now;
+        guest->turn_began.store(now.time_since_epoch().count());
+        if (now + options_.call_timeout < WatchdogWake()) watchdog_cv_.notify_all();
+        return sc::NoError;
+      }
+    }
     events->pop_back();
-    if (events->size() > before) return sc::NoError;
+    if (events->size() > before) {
+      begin_turn(Clock::now());
+      return sc::NoError;
+    }
   }
 }
 
@@ -632,7 +658,7 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
                                  std::move(reply), nullptr};
   service->exporter->mailbox.Put(
       IncomingCall{*call_id, service->id, binding->second, std::move(param)});
-  if (deadline < watchdog_wake_) watchdog_cv_.notify_all();
+  if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
   return sc::NoError;
 }
 
@@ -709,24 +735,31 @@ std::optional<int> Kernel::exit_code() const {
   return exit_code_;
 }
 
+std::optional<Kernel::Clock::time_point> Kernel::TurnBeganLocked(const Guest& guest) const {
+  Clock::rep began = guest.turn_began.load();
+  if (began == 0 || guest.killed || guest.state == Guest::State::kEnded) return std::nullopt;
+  return Clock::time_point(Clock::duration(began));
+}
+
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
   return call.started && call.callee != nullptr && call.callee->running_call == id;
 }
 
 void Kernel::KillLocked(const PendingCall& call) {
-  Guest* callee = call.callee;
-  if (callee->killed || callee->state == Guest::State::kEnded) return;
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
-  std::string what = method + " ran past its time limit (" +
-                     std::to_string(options_.call_timeout.count()) + " ms)";
-  if (!options_.interrupt || !options_.interrupt(callee->id)) {
-    options_.log(callee->name, LogLevel::kError,
-                 what + "; this engine cannot interrupt it");
+  KillGuestLocked(call.callee, method + " ran past its time limit (" +
+                                   std::to_string(options_.call_timeout.count()) + " ms)");
+}
+
+void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
+  if (guest->killed || guest->state == Guest::State::kEnded) return;
+  if (!options_.interrupt || !options_.interrupt(guest->id)) {
+    options_.log(guest->name, LogLevel::kError, what + "; this engine cannot interrupt it");
     return;
   }
-  callee->killed = true;
-  options_.log(callee->name, LogLevel::kError, "killed: " + what);
+  guest->killed = true;
+  options_.log(guest->name, LogLevel::kError, "killed: " + what);
 }
 
 void Kernel::Watchdog() {
@@ -751,7 +784,18 @@ void Kernel::Watchdog() {
       if (!call.caller_gone) next = std::min(next, call.deadline);
       if (RunningLocked(id, call)) next = std::min(next, *call.started + options_.call_timeout);
     }
-    watchdog_wake_ = next;
+    // Turns. The wake time is 0 while the guests are scanned; a guest
+    // stores its turn's start, then reads the wake time (all seq_cst). If it
+    // read before the 0, this scan sees its turn; if it reads the 0, or a
+    // wake time after its turn's limit, it notifies under mu_, which it can
+    // take only once this thread waits; else this thread wakes first.
+    watchdog_wake_.store(0);
+    for (const auto& guest : guests_) {
+      if (auto began = TurnBeganLocked(*guest)) {
+        next = std::min(next, *began + options_.call_timeout);
+      }
+    }
+    watchdog_wake_.store(next.time_since_epoch().count());
     if (next == Clock::time_point::max()) {
       watchdog_cv_.wait(lock);
     } else {
@@ -761,6 +805,17 @@ void Kernel::Watchdog() {
 }
 
 void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
+  // A guest that has not come back to its event loop within the limit (a
+  // callback or a loop outside any method) stalls whatever shares its
+  // worker: it is killed. A method's overrun is reported as such below.
+  for (const auto& guest : guests_) {
+    auto began = TurnBeganLocked(*guest);
+    if (began && !guest->running_call && now >= *began + options_.call_timeout) {
+      KillGuestLocked(guest.get(), "ran past its turn limit (" +
+                                       std::to_string(options_.call_timeout.count()) +
+                                       " ms) without returning to its event loop");
+    }
+  }
   for (auto it = calls_.begin(); it != calls_.end();) {
     PendingCall& call = it->second;
     // The method's own limit, from its start: the callee is killed (and

@@ -12,6 +12,7 @@
 #ifndef PARIGOT_HOST_KERNEL_KERNEL_H_
 #define PARIGOT_HOST_KERNEL_KERNEL_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -209,6 +210,9 @@ class Kernel {
   void Watchdog();
   void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
+  void KillGuestLocked(Guest* guest, const std::string& what);
+  // When `guest`'s current turn began, if it is in one and still alive.
+  std::optional<Clock::time_point> TurnBeganLocked(const Guest& guest) const;
   // The callee here is running `call`'s method right now.
   bool RunningLocked(CallId id, const PendingCall& call) const;
   void DispatchRemoteLocked(Guest* caller, Service* service, MethodId method,
@@ -237,7 +241,14 @@ class Kernel {
   std::optional<int> programs_failed_code_;           // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_
   // When the watchdog will next wake by itself.
-  Clock::time_point watchdog_wake_ = Clock::time_point::max();  // guarded by mu_
+  // When the watchdog wakes next (steady_clock ticks); 0 while it scans the
+  // guests' turns. Written under mu_; read under mu_, and without it by a
+  // guest beginning a turn (ReadEvents), which wakes the watchdog if its
+  // turn ends sooner (see Watchdog for the ordering).
+  std::atomic<Clock::rep> watchdog_wake_{Clock::time_point::max().time_since_epoch().count()};
+  Clock::time_point WatchdogWake() const {
+    return Clock::time_point(Clock::duration(watchdog_wake_.load()));
+  }
   std::thread watchdog_;
 };
 

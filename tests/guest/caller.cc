@@ -7,6 +7,8 @@
 //                 with c in the same callback: the call must still leave
 //                 (exit() sends what is queued first), so Echo logs it
 //   unrequired    locate Crasher without requiring it (must fail)
+//   spin          spin forever in a callback after launch (no method runs:
+//                 the kernel's turn limit must end it)
 //   relay         call Relay.Forward (which calls Echo from its method)
 //   many <n>      n concurrent Echo calls, joined with AllOf
 //   stall         call Echo.Stall, which never answers: the call must fail
@@ -16,6 +18,7 @@
 //   loop <n>      n Echo calls, one after the other; the first that fails
 //                 ends the program with code 4 (network tests kill Echo's
 //                 host while it runs)
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -91,6 +94,16 @@ void Loop(test::v1::Echo echo, int i, int n) {
 int main(int argc, char** argv) {
   std::string_view mode = argc > 1 ? argv[1] : "";
   std::string_view arg = argc > 2 ? argv[2] : "";
+  if (mode == "spin") {
+    // Spins in a callback, outside any method: only the turn limit stops it.
+    parigot::Program app({test::v1::Echo::require});
+    app.launch().then([] {
+      parigot::log::info("spinning outside any method");
+      volatile uint64_t spins = 0;
+      while (true) spins = spins + 1;
+    });
+    return parigot::run();
+  }
   if (mode == "unrequired") {
     parigot::Program app({test::v1::Echo::require});
     app.launch().then([] {
