@@ -25,6 +25,35 @@ bool LogEventuallyHas(const std::function<std::string()>& log, const std::string
   return false;
 }
 
+// Records the guests the kernel interrupts (KernelOptions::interrupt).
+class InterruptRecorder {
+ public:
+  void Install(KernelOptions& options) {
+    options.interrupt = [this](GuestId guest) {
+      std::lock_guard lock(mu_);
+      interrupted_.push_back(guest);
+      cv_.notify_all();
+      return true;
+    };
+  }
+  // True once `guest` is interrupted, within 2 s.
+  bool WaitFor(GuestId guest) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(2), [&] {
+      return std::count(interrupted_.begin(), interrupted_.end(), guest) > 0;
+    });
+  }
+  int Count(GuestId guest) {
+    std::lock_guard lock(mu_);
+    return static_cast<int>(std::count(interrupted_.begin(), interrupted_.end(), guest));
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<GuestId> interrupted_;
+};
+
 using std::chrono::milliseconds;
 namespace sc = syscall::v1;
 
@@ -157,15 +186,8 @@ TEST_F(KernelTest, UnansweredCallTimesOut) {
 // The method's own time limit, counted from its start, kills its guest.
 TEST_F(KernelTest, MethodRunningPastItsTimeLimitGetsItsGuestKilled) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(30));
-  std::vector<GuestId> interrupted;
-  std::mutex mu;
-  std::condition_variable cv;
-  options.interrupt = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    interrupted.push_back(guest);
-    cv.notify_all();
-    return true;
-  };
+  InterruptRecorder interrupts;
+  interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel, "Spin");
   CallId call;
@@ -176,12 +198,8 @@ TEST_F(KernelTest, MethodRunningPastItsTimeLimitGetsItsGuestKilled) {
   Event event = Read(kernel, main);
   ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
-  {
-    std::unique_lock lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(2), [&] { return !interrupted.empty(); }));
-    ASSERT_EQ(interrupted.size(), 1u);
-    EXPECT_EQ(interrupted[0], greet);
-  }
+  ASSERT_TRUE(interrupts.WaitFor(greet));
+  EXPECT_EQ(interrupts.Count(greet), 1);
   EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
                                "greet: killed: greeting.v1.Greeting.Spin ran past its "
                                "time limit (30 ms)"))
@@ -241,13 +259,8 @@ TEST_F(KernelTest, CallerMayOnlyShortenTheDeadline) {
 
 TEST_F(KernelTest, SlowButIdleCalleeIsNotKilled) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(30));
-  std::mutex mu;
-  std::vector<GuestId> interrupted;
-  options.interrupt = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    interrupted.push_back(guest);
-    return true;
-  };
+  InterruptRecorder interrupts;
+  interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel);
   CallId call;
@@ -259,34 +272,22 @@ TEST_F(KernelTest, SlowButIdleCalleeIsNotKilled) {
   Event event = Read(kernel, main);
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
   // (main, which this test leaves in its own code meanwhile, may be.)
-  std::lock_guard lock(mu);
-  EXPECT_EQ(std::count(interrupted.begin(), interrupted.end(), greet), 0);
+  EXPECT_EQ(interrupts.Count(greet), 0);
 }
 
 // A guest that does not come back to its event loop within the limit, in no
 // method (a callback, a loop), is killed: it would stall its worker.
 TEST_F(KernelTest, GuestOutsideItsEventLoopPastTheTurnLimitIsKilled) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(30));
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<GuestId> interrupted;
-  options.interrupt = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    interrupted.push_back(guest);
-    cv.notify_all();
-    return true;
-  };
+  InterruptRecorder interrupts;
+  interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel);
   Event none;
   // greet waits in its event loop (the read times out: a turn begins),
   // then "spins": it never reads again.
   EXPECT_EQ(kernel.ReadOne(greet, milliseconds(1), &none), sc::ReadOneTimeout);
-  std::unique_lock lock(mu);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(2), [&] {
-    return std::count(interrupted.begin(), interrupted.end(), greet) > 0;
-  }));
-  lock.unlock();
+  ASSERT_TRUE(interrupts.WaitFor(greet));
   EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
                                "greet: killed: ran past its turn limit (30 ms) without "
                                "returning to its event loop"))
