@@ -552,7 +552,9 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
   if (guest == nullptr || guest->state == Guest::State::kEnded) return;
   guest->state = Guest::State::kEnded;
   guest->mailbox.Close();
-  if (trap) {
+  // A guest the kernel killed ends by the interrupt it was sent: the
+  // "killed: ..." line said why, once.
+  if (trap && !guest->killed) {
     options_.log(guest->name, LogLevel::kError, "trapped: " + *trap);
   }
   for (Service* service : guest->exports) service->alive = false;

@@ -204,6 +204,9 @@ TEST_F(KernelTest, MethodRunningPastItsTimeLimitGetsItsGuestKilled) {
                                "greet: killed: greeting.v1.Greeting.Spin ran past its "
                                "time limit (30 ms)"))
       << LogText();
+  // The interrupt ends it as a trap, which is not reported a second time.
+  kernel.GuestEnded(greet, 0, "interrupted: greet: interrupted");
+  EXPECT_EQ(LogText().find("trapped"), std::string::npos) << LogText();
 }
 
 // A caller's deadline ends its own wait and nothing else: the method it
