@@ -213,7 +213,8 @@ void Runtime::HandleLaunch(const exchange::LaunchEvent& launch) {
   if (!launch_promise_ || launch_promise_->is_completed()) return;
   auto error = static_cast<KernelErr>(launch.error);
   if (error != KernelErr::NoError) {
-    log::error("launch failed: " + std::string(launch.detail));
+    // The kernel has logged why (launch.detail), once, under this guest's
+    // name; the program learns of it through the launch future.
     launch_promise_->Fail(error);
     return;
   }
