@@ -27,8 +27,8 @@ constexpr std::array<std::string_view, 8> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 8> kMicroserviceKeys = {
-    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine", "Host"};
+constexpr std::array<std::string_view, 9> kMicroserviceKeys = {
+    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine", "Host", "TimeLimit"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
                                                            "Address"};
@@ -265,6 +265,11 @@ class Parser {
         ms.env = StringArray(*node, *key, full, ms.key_locations);
       } else if (k == "Host") {
         ms.hosts = StringOrStringArray(*node, *key, full, ms.key_locations);
+      } else if (k == "TimeLimit") {
+        if (!CheckType(*node, key->source(), full, toml::node_type::integer)) {
+          continue;
+        }
+        ms.time_limit = std::chrono::milliseconds(**node->as_integer());
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;

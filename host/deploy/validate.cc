@@ -27,6 +27,12 @@ void CheckTimeout(const DeploymentOptions& d, std::string_view key,
 void ValidateMicroservice(const MicroserviceOptions& ms,
                           Diagnostics& diagnostics) {
   CheckName(ms, "a microservice", diagnostics);
+  if (ms.time_limit && ms.time_limit->count() <= 0) {
+    diagnostics.Add(Where(ms.key_locations, "TimeLimit", ms.location),
+                    FullKey(ms, "TimeLimit"),
+                    "must be a positive number of milliseconds, got " +
+                        std::to_string(ms.time_limit->count()));
+  }
   if (ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),

@@ -95,6 +95,26 @@ WasmPath = "a.wasm"
             "number of milliseconds, got -5");
 }
 
+TEST_F(ValidateTest, TimeLimitIsParsedAndMustBePositive) {
+  Touch("a.wasm");
+  auto ok = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+TimeLimit = 250
+)"),
+                           "");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->microservices.size(), 1u);
+  EXPECT_EQ(ok->microservices[0].time_limit, std::chrono::milliseconds(250));
+  auto bad = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+TimeLimit = 0
+)"),
+                            "");
+  EXPECT_EQ(ErrorOf(bad),
+            "app.toml:3:1: config.dev.microservice.a.TimeLimit: must be a positive "
+            "number of milliseconds, got 0");
+}
+
 TEST_F(ValidateTest, EmptyTimezone) {
   Touch("a.wasm");
   auto d = LoadDeployment(Descriptor(R"([config.dev]

@@ -27,6 +27,8 @@ struct Kernel::Guest {
   // its own code (steady_clock ticks; 0 while it waits in ReadEvents, and
   // before its first read). Written by the guest's thread without mu_.
   std::atomic<Clock::rep> turn_began{0};
+  // How long a method or turn of it may run (AddGuest). Set before it runs.
+  std::chrono::milliseconds time_limit{0};
   bool killed = false;
   // Its launch failed (cycle, missing requirement): it runs only to exit.
   bool startup_failed = false;
@@ -111,13 +113,15 @@ Kernel::Guest* Kernel::FindGuestLocked(GuestId id) const {
   return it == guests_by_id_.end() ? nullptr : it->second;
 }
 
-GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin) {
+GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
+                         std::chrono::milliseconds time_limit) {
   std::lock_guard lock(mu_);
   auto guest = std::make_unique<Guest>();
   guest->id = NewIdLocked<GuestId>();
   guest->name = std::move(name);
   guest->kind = kind;
   guest->origin = std::move(origin);
+  guest->time_limit = time_limit.count() > 0 ? time_limit : options_.call_timeout;
   GuestId id = guest->id;
   if (kind != GuestKind::kService) ++programs_running_;
   guests_by_id_[id] = guest.get();
@@ -484,7 +488,7 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
   auto begin_turn = [this, guest](Clock::time_point now) {
     guest->turn_began.store(now.time_since_epoch().count());
     Clock::rep wake = watchdog_wake_.load();
-    if (wake == 0 || (now + options_.call_timeout).time_since_epoch().count() < wake) {
+    if (wake == 0 || (now + guest->time_limit).time_since_epoch().count() < wake) {
       std::lock_guard lock(mu_);
       watchdog_cv_.notify_all();
     }
@@ -517,7 +521,7 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
         guest->running_call = call->call;
         pending->second.started = now;
         guest->turn_began.store(now.time_since_epoch().count());
-        if (now + options_.call_timeout < WatchdogWake()) watchdog_cv_.notify_all();
+        if (now + guest->time_limit < WatchdogWake()) watchdog_cv_.notify_all();
         return sc::NoError;
       }
     }
@@ -751,7 +755,7 @@ void Kernel::KillLocked(const PendingCall& call) {
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
   KillGuestLocked(call.callee, method + " ran past its time limit (" +
-                                   std::to_string(options_.call_timeout.count()) + " ms)");
+                                   std::to_string(call.callee->time_limit.count()) + " ms)");
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
@@ -784,7 +788,7 @@ void Kernel::Watchdog() {
     }
     for (const auto& [id, call] : calls_) {
       if (!call.caller_gone) next = std::min(next, call.deadline);
-      if (RunningLocked(id, call)) next = std::min(next, *call.started + options_.call_timeout);
+      if (RunningLocked(id, call)) next = std::min(next, *call.started + call.callee->time_limit);
     }
     // Turns. The wake time is 0 while the guests are scanned; a guest
     // stores its turn's start, then reads the wake time (all seq_cst). If it
@@ -794,7 +798,7 @@ void Kernel::Watchdog() {
     watchdog_wake_.store(0);
     for (const auto& guest : guests_) {
       if (auto began = TurnBeganLocked(*guest)) {
-        next = std::min(next, *began + options_.call_timeout);
+        next = std::min(next, *began + guest->time_limit);
       }
     }
     watchdog_wake_.store(next.time_since_epoch().count());
@@ -812,9 +816,9 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
   // worker: it is killed. A method's overrun is reported as such below.
   for (const auto& guest : guests_) {
     auto began = TurnBeganLocked(*guest);
-    if (began && !guest->running_call && now >= *began + options_.call_timeout) {
+    if (began && !guest->running_call && now >= *began + guest->time_limit) {
       KillGuestLocked(guest.get(), "ran past its turn limit (" +
-                                       std::to_string(options_.call_timeout.count()) +
+                                       std::to_string(guest->time_limit.count()) +
                                        " ms) without returning to its event loop");
     }
   }
@@ -822,7 +826,7 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     PendingCall& call = it->second;
     // The method's own limit, from its start: the callee is killed (and
     // GuestEnded answers its callers), whatever they chose.
-    if (RunningLocked(it->first, call) && now >= *call.started + options_.call_timeout) {
+    if (RunningLocked(it->first, call) && now >= *call.started + call.callee->time_limit) {
       KillLocked(call);
     }
     if (!call.caller_gone && call.deadline <= now) {

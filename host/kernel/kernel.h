@@ -41,9 +41,11 @@ struct KernelOptions {
   //  * a call's deadline, when its caller names none (and the longest any
   //    caller may name): past it the caller gets CallTimeout, and a call
   //    not yet started is dropped, never run. It never harms the callee;
-  //  * a method's time limit, counted from when the callee starts running
-  //    it: past it the callee is interrupted and killed, whatever its
-  //    callers chose.
+  //  * the default time limit of a guest (AddGuest's `time_limit`, the
+  //    descriptor's TimeLimit, overrides it): a method counted from when the
+  //    callee starts running it, or any turn of a guest's code between two
+  //    returns to its event loop, that runs past it gets the guest
+  //    interrupted and killed, whatever its callers chose.
   std::chrono::milliseconds call_timeout{50};
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
@@ -71,7 +73,11 @@ class Kernel {
 
   // Declares a guest before it runs. `origin` says where it was declared
   // ("app.toml:12: config.dev.microservice.greet") for error messages.
-  GuestId AddGuest(std::string name, GuestKind kind, std::string origin);
+  // `time_limit`: how long one of its methods, or any turn of its code, may
+  // run before it is killed (descriptor key TimeLimit); default (zero or
+  // absent): KernelOptions::call_timeout.
+  GuestId AddGuest(std::string name, GuestKind kind, std::string origin,
+                   std::chrono::milliseconds time_limit = std::chrono::milliseconds(0));
 
   // --- System calls, on behalf of `guest` -------------------------------
   // Each returns NoError or the error to hand back to the guest.

@@ -67,11 +67,13 @@ class KernelTest : public testing::KernelFixture {
     ServiceId service;
     MethodId method;
   };
-  Pair StartPair(Kernel& kernel, const std::string& method = "M") {
+  // `server_limit`: the server's TimeLimit (0: the kernel's call_timeout).
+  Pair StartPair(Kernel& kernel, const std::string& method = "M",
+                 milliseconds server_limit = milliseconds(0)) {
     Pair pair;
     std::vector<ServiceId> ids;
-    pair.server =
-        Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+    pair.server = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids,
+                        server_limit);
     pair.service = ids.at(0);
     EXPECT_EQ(kernel.BindMethod(pair.server, pair.service, method, &pair.method),
               sc::NoError);
@@ -231,6 +233,42 @@ TEST_F(KernelTest, CallersDeadlineNeverKillsTheCallee) {
   EXPECT_EQ(kernel.ReturnValue(greet, call, "late", 0), sc::CallerUnavailable);
   EXPECT_EQ(interrupts.load(), 0);
   EXPECT_EQ(LogText().find("killed"), std::string::npos) << LogText();
+}
+
+// A microservice's own TimeLimit, not the deployment's deadline, bounds its
+// methods: longer, a method may outlive its callers' deadline...
+TEST_F(KernelTest, LongerTimeLimitLetsAMethodOutliveItsCaller) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(30));
+  InterruptRecorder interrupts;
+  interrupts.Install(options);
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "Slow", milliseconds(400));
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
+            sc::NoError);
+  ASSERT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, greet)));
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::CallTimeout);
+  std::this_thread::sleep_for(milliseconds(80));  // past 30 ms, within 400 ms
+  EXPECT_EQ(interrupts.Count(greet), 0);
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "late", 0), sc::CallerUnavailable);
+}
+
+// ...and shorter, it kills the method however long its caller would wait.
+TEST_F(KernelTest, ShorterTimeLimitKillsBeforeTheCallersDeadline) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
+  InterruptRecorder interrupts;
+  interrupts.Install(options);
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "Spin", milliseconds(20));
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
+            sc::NoError);
+  ASSERT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, greet)));
+  ASSERT_TRUE(interrupts.WaitFor(greet));
+  EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
+                               "greet: killed: greeting.v1.Greeting.Spin ran past its "
+                               "time limit (20 ms)"))
+      << LogText();
 }
 
 // A call still queued when its caller's deadline passes is never started.

@@ -186,8 +186,8 @@ Result<ApplicationResult> RunApplication(
 
     auto guest = std::make_unique<RunningGuest>();
     guest->name = ms->name;
-    guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind),
-                                 deploy::DescribeKey(*ms, ""));
+    guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind), deploy::DescribeKey(*ms, ""),
+                                 ms->time_limit.value_or(deployment.timeouts.complete));
     abi::WasiOptions wasi;
     wasi.name = ms->name;
     wasi.args = ms->args;

@@ -40,8 +40,9 @@ class KernelFixture : public ::testing::Test {
   // `requires_` and launches it, as its SDK would.
   GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
                 std::vector<ServiceName> exports, std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr) {
-    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1");
+                std::vector<ServiceId>* ids = nullptr,
+                std::chrono::milliseconds time_limit = std::chrono::milliseconds(0)) {
+    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1", time_limit);
     kernel.StartGuests();
     std::string registered;
     EXPECT_EQ(kernel.Register(guest, &registered), syscall::v1::NoError);

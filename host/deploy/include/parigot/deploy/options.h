@@ -94,6 +94,11 @@ struct MicroserviceOptions {
   MicroserviceKind kind = MicroserviceKind::kServer;
   // Engine. Default: nullopt — the runner chooses (aot unless told otherwise).
   std::optional<EngineKind> engine;
+  // TimeLimit: how long one of this microservice's methods, or any other
+  // turn of its code between two returns to its event loop, may run before
+  // it is killed. Default: nullopt — the deployment's Timeout.Complete.
+  // REQUIRES: positive (ValidateDeployment).
+  std::optional<std::chrono::milliseconds> time_limit;
   // Host: the names of the [config.<deployment>.host.<name>] tables this
   // microservice runs on (a string or an array of strings in the file).
   // Several hosts make replicas: callers on other hosts spread their calls
