@@ -203,14 +203,15 @@ int New(const parigot::scaffold::ScaffoldOptions& options) {
     std::cerr << "parigot new: " << written.status().message() << "\n";
     return kExitUsage;
   }
-  for (const std::filesystem::path& file : *written) {
+  for (const std::filesystem::path& file : written->files) {
     std::cout << "  " << (options.dir / file).string() << "\n";
   }
+  const std::string descriptor = written->descriptor.string();
   std::cout << "Build and run it (with parigot's SDK on PATH):\n"
             << "  cd " << options.dir.string() << "\n"
             << "  cmake --workflow --preset default\n"
-            << "  parigot run " << written->at(6).string() << "\n"
-            << "Test it: parigot test " << written->at(6).string() << "\n";
+            << "  parigot run " << descriptor << "\n"
+            << "Test it: parigot test " << descriptor << "\n";
   return 0;
 }
 

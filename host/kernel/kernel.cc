@@ -55,11 +55,11 @@ struct Kernel::PendingCall {
   Service* service;
   MethodId method;
   Clock::time_point deadline;  // the caller's
-  std::chrono::milliseconds timeout;
   ReplyFn reply;
   std::shared_ptr<RemoteEndpoint> remote;
-  // When the callee here took it; its method's time limit counts from then.
-  std::optional<Clock::time_point> started;
+  // The callee here has taken it (its method's time limit is its turn's,
+  // counted by Guest::turn_began).
+  bool taken = false;
   // The caller has its answer already (CallTimeout) or went away: the method
   // runs on under its own limit, and its result goes nowhere.
   bool caller_gone = false;
@@ -361,11 +361,11 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
   if (!service->served_here()) {
     DispatchRemoteLocked(caller, service, method_id, std::move(param), deadline,
-                         timeout, *call_id, after);
+                         *call_id, after);
     return sc::NoError;
   }
-  calls_[*call_id] = PendingCall{caller,   service->exporter, service, method_id,
-                                 deadline, timeout,           {},      nullptr};
+  calls_[*call_id] =
+      PendingCall{caller, service->exporter, service, method_id, deadline, {}, nullptr};
   service->exporter->mailbox.Put(
       IncomingCall{*call_id, service_id, method_id, std::move(param)});
   return sc::NoError;
@@ -377,9 +377,8 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
 
 void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
                                   MethodId method, std::string param,
-                                  Clock::time_point deadline,
-                                  std::chrono::milliseconds timeout,
-                                  CallId call, Deferred& after) {
+                                  Clock::time_point deadline, CallId call,
+                                  Deferred& after) {
   // Round-robin over the replicas, skipping those known to be unreachable
   // unless all are (one may have come back).
   size_t count = service->remotes.size();
@@ -389,8 +388,7 @@ void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
     if (candidate->Reachable()) remote = candidate;
   }
   if (remote == nullptr) remote = service->remotes[service->next_remote++ % count];
-  calls_[call] = PendingCall{caller,   nullptr, service, method,
-                             deadline, timeout, {},      remote};
+  calls_[call] = PendingCall{caller, nullptr, service, method, deadline, {}, remote};
   after.Add([this, remote, call, name = service->name,
              method_name = MethodNameLocked(*service, method),
              param = std::move(param), deadline]() mutable {
@@ -482,20 +480,19 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     guest->running_call.reset();
   }
   guest->turn_began.store(0);
-  // Whatever this returns, the guest's code runs again: a turn begins. A
-  // watchdog that would wake after the turn's limit, or is scanning, is
-  // woken to time it (see Watchdog for the ordering).
-  auto begin_turn = [this, guest](Clock::time_point now) {
-    guest->turn_began.store(now.time_since_epoch().count());
-    Clock::rep wake = watchdog_wake_.load();
-    if (wake == 0 || (now + guest->time_limit).time_since_epoch().count() < wake) {
-      std::lock_guard lock(mu_);
-      watchdog_cv_.notify_all();
-    }
+  // Takes call `id` if its caller still waits; else it is dropped, never run.
+  auto take_call = [this, guest](CallId id) {
+    std::lock_guard lock(mu_);
+    auto found = calls_.find(id);
+    if (found == calls_.end()) return false;
+    guest->running_call = id;
+    found->second.taken = true;
+    return true;
   };
   // Guests are never removed, so the mailbox outlives this wait.
   const bool forever = timeout.count() < 0;
   const Clock::time_point until = Clock::now() + (forever ? std::chrono::milliseconds(0) : timeout);
+  Err result = sc::NoError;
   while (true) {
     std::chrono::milliseconds left =
         forever ? timeout
@@ -503,34 +500,27 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
                            std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()));
     size_t before = events->size();
     if (guest->mailbox.TakeBatch(left, max_events, max_bytes, events) == 0) {
-      begin_turn(Clock::now());
-      return events->size() > before ? sc::NoError : sc::ReadOneTimeout;
+      result = sc::ReadOneTimeout;
+      break;
     }
-    // A batch ends with the one call it may hold. A call whose caller gave
-    // up before it started is dropped here, never run.
+    // A batch ends with the one call it may hold.
     auto* call = std::get_if<IncomingCall>(&events->back());
-    if (call == nullptr) {
-      begin_turn(Clock::now());
-      return sc::NoError;
-    }
-    {
-      std::lock_guard lock(mu_);
-      auto pending = calls_.find(call->call);
-      if (pending != calls_.end()) {
-        const Clock::time_point now = Clock::now();
-        guest->running_call = call->call;
-        pending->second.started = now;
-        guest->turn_began.store(now.time_since_epoch().count());
-        if (now + guest->time_limit < WatchdogWake()) watchdog_cv_.notify_all();
-        return sc::NoError;
-      }
-    }
+    if (call == nullptr || take_call(call->call)) break;
     events->pop_back();
-    if (events->size() > before) {
-      begin_turn(Clock::now());
-      return sc::NoError;
-    }
+    if (events->size() > before) break;
   }
+  // Whatever this returns, the guest's code runs again: a turn begins (a
+  // method's time limit is its turn's). A watchdog that would wake after the
+  // turn's limit, or is scanning, is woken to time it (see Watchdog for the
+  // ordering).
+  const Clock::time_point now = Clock::now();
+  guest->turn_began.store(now.time_since_epoch().count());
+  Clock::rep wake = watchdog_wake_.load();
+  if (wake == 0 || (now + guest->time_limit).time_since_epoch().count() < wake) {
+    std::lock_guard lock(mu_);
+    watchdog_cv_.notify_all();
+  }
+  return result;
 }
 
 void Kernel::Exit(GuestId id, int32_t code, bool all) {
@@ -586,7 +576,7 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
       // A call to a guest here still runs (a program may send a call and
       // exit: the call is delivered), its answer going nowhere; a method
       // that already returned a future will find no call when it answers.
-      if (call.callee != nullptr && (!call.started || RunningLocked(it->first, call))) {
+      if (call.callee != nullptr && (!call.taken || RunningLocked(it->first, call))) {
         call.caller_gone = true;
         ++it;
       } else {
@@ -656,12 +646,10 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
   if (deadline <= now) return sc::CallTimeout;
   deadline = std::min(deadline, now + options_.call_timeout);
-  // Rounded: a remote caller's 300 ms arrive as 299.8.
-  auto timeout = std::chrono::round<std::chrono::milliseconds>(deadline - now);
   *call_id = NewIdLocked<CallId>();
-  calls_[*call_id] = PendingCall{nullptr,  service->exporter, service,
-                                 binding->second, deadline, timeout,
-                                 std::move(reply), nullptr};
+  calls_[*call_id] = PendingCall{nullptr,         service->exporter, service,
+                                 binding->second, deadline,          std::move(reply),
+                                 nullptr};
   service->exporter->mailbox.Put(
       IncomingCall{*call_id, service->id, binding->second, std::move(param)});
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
@@ -748,7 +736,7 @@ std::optional<Kernel::Clock::time_point> Kernel::TurnBeganLocked(const Guest& gu
 }
 
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
-  return call.started && call.callee != nullptr && call.callee->running_call == id;
+  return call.callee != nullptr && call.callee->running_call == id;
 }
 
 void Kernel::KillLocked(const PendingCall& call) {
@@ -788,7 +776,6 @@ void Kernel::Watchdog() {
     }
     for (const auto& [id, call] : calls_) {
       if (!call.caller_gone) next = std::min(next, call.deadline);
-      if (RunningLocked(id, call)) next = std::min(next, *call.started + call.callee->time_limit);
     }
     // Turns. The wake time is 0 while the guests are scanned; a guest
     // stores its turn's start, then reads the wake time (all seq_cst). If it
@@ -811,12 +798,17 @@ void Kernel::Watchdog() {
 }
 
 void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
-  // A guest that has not come back to its event loop within the limit (a
-  // callback or a loop outside any method) stalls whatever shares its
-  // worker: it is killed. A method's overrun is reported as such below.
+  // A guest that has not come back to its event loop within its limit
+  // stalls whatever shares its worker: it is killed, whatever its callers
+  // chose (GuestEnded then answers them). A turn that runs a method is
+  // reported as that method's overrun.
   for (const auto& guest : guests_) {
     auto began = TurnBeganLocked(*guest);
-    if (began && !guest->running_call && now >= *began + guest->time_limit) {
+    if (!began || now < *began + guest->time_limit) continue;
+    auto call = guest->running_call ? calls_.find(*guest->running_call) : calls_.end();
+    if (call != calls_.end()) {
+      KillLocked(call->second);
+    } else {
       KillGuestLocked(guest.get(), "ran past its turn limit (" +
                                        std::to_string(guest->time_limit.count()) +
                                        " ms) without returning to its event loop");
@@ -824,11 +816,6 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
   }
   for (auto it = calls_.begin(); it != calls_.end();) {
     PendingCall& call = it->second;
-    // The method's own limit, from its start: the callee is killed (and
-    // GuestEnded answers its callers), whatever they chose.
-    if (RunningLocked(it->first, call) && now >= *call.started + call.callee->time_limit) {
-      KillLocked(call);
-    }
     if (!call.caller_gone && call.deadline <= now) {
       // The caller's SDK reports the failure with the method's name.
       options_.log(call.caller != nullptr ? call.caller->name : "net",
@@ -856,7 +843,7 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
       } else {
         it = calls_.erase(it);
       }
-    } else if (call.caller_gone && call.started && !RunningLocked(it->first, call)) {
+    } else if (call.caller_gone && call.taken && !RunningLocked(it->first, call)) {
       it = calls_.erase(it);  // its method has returned; nobody waits
     } else {
       ++it;

@@ -222,8 +222,7 @@ class Kernel {
   // The callee here is running `call`'s method right now.
   bool RunningLocked(CallId id, const PendingCall& call) const;
   void DispatchRemoteLocked(Guest* caller, Service* service, MethodId method,
-                            std::string param, Clock::time_point deadline,
-                            std::chrono::milliseconds timeout, CallId call,
+                            std::string param, Clock::time_point deadline, CallId call,
                             Deferred& after);
   void RemoteReplied(CallId call, RemoteReply reply);
   std::string MethodNameLocked(const Service& service, MethodId method) const;

@@ -65,10 +65,13 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-Result<std::vector<fs::path>> Scaffold(const ScaffoldOptions& options) {
+Result<Scaffolded> Scaffold(const ScaffoldOptions& options) {
   std::string app = options.app;
-  if (app.empty()) app = fs::absolute(options.dir).lexically_normal().filename().string();
-  if (app.empty()) app = fs::absolute(options.dir).lexically_normal().parent_path().filename().string();
+  if (app.empty()) {
+    // "shop", "shop/" and "shop/." all name shop.
+    fs::path dir = fs::absolute(options.dir).lexically_normal();
+    app = (dir.has_filename() ? dir : dir.parent_path()).filename().string();
+  }
   if (!IsAppName(app)) {
     return InvalidArgumentError("application name \"" + app +
                                 "\": use letters, digits, '_' and '-', beginning "
@@ -98,7 +101,8 @@ Result<std::vector<fs::path>> Scaffold(const ScaffoldOptions& options) {
       {"@SDK_VERSION@", PARIGOT_VERSION},
   };
 
-  std::vector<fs::path> paths;
+  Scaffolded written;
+  std::vector<fs::path>& paths = written.files;
   std::string existing;
   for (const Template& t : Templates()) {
     paths.emplace_back(ReplaceAll(std::string(t.path), values));
@@ -121,7 +125,8 @@ Result<std::vector<fs::path>> Scaffold(const ScaffoldOptions& options) {
     out.close();
     if (!out) return InternalError("cannot write " + file.string());
   }
-  return paths;
+  written.descriptor = app + ".toml";
+  return written;
 }
 
 }  // namespace parigot::scaffold

@@ -37,10 +37,16 @@ struct ScaffoldOptions {
   std::string package;
 };
 
-// Writes the application. Returns the files written, relative to `dir`.
-// Errors: InvalidArgument for a bad name (saying which rule it breaks),
-// AlreadyExists naming the files that exist, Internal for I/O failures.
-Result<std::vector<std::filesystem::path>> Scaffold(const ScaffoldOptions& options);
+// What Scaffold wrote, relative to the directory.
+struct Scaffolded {
+  std::vector<std::filesystem::path> files;  // in the order above
+  std::filesystem::path descriptor;          // the one-process descriptor
+};
+
+// Writes the application. Errors: InvalidArgument for a bad name (saying
+// which rule it breaks), AlreadyExists naming the files that exist,
+// Internal for I/O failures.
+Result<Scaffolded> Scaffold(const ScaffoldOptions& options);
 
 }  // namespace parigot::scaffold
 

@@ -38,7 +38,8 @@ TEST_F(ScaffoldTest, WritesACompleteApplication) {
                                     "proto/shop/store/v1/cart.proto", "cart/main.cc",
                                     "main/main.cc", "test/main.cc", "shop.toml",
                                     "shop-net.toml", "README.md"};
-  EXPECT_EQ(*written, expected);
+  EXPECT_EQ(written->files, expected);
+  EXPECT_EQ(written->descriptor, fs::path("shop.toml"));
   for (const fs::path& p : expected) {
     std::string text = Read(root_ / "shop" / p);
     EXPECT_FALSE(text.empty()) << p;

@@ -431,12 +431,9 @@ class AotEngine final : public Engine {
                                            std::string_view debug_name) const {
     std::string name(debug_name);
     std::string key = aot::ArtifactKey(wasm);
-    if (!beside.empty()) {
-      if (auto lib = TryEntry(beside, key, /*writable=*/false)) {
-        return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
-      }
-    }
-    for (const fs::path& dir : *options_.prebuilt_dirs) {
+    std::vector<fs::path> read_only = *options_.prebuilt_dirs;
+    if (!beside.empty()) read_only.insert(read_only.begin(), beside);
+    for (const fs::path& dir : read_only) {
       if (auto lib = TryEntry(dir, key, /*writable=*/false)) {
         return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
       }

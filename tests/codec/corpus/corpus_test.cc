@@ -27,16 +27,20 @@
 
 namespace codec_corpus {
 
-bool Register(std::initializer_list<Entry> entries) {
-  auto& registry = const_cast<std::map<std::string, DecodeFn>&>(Registry());
-  for (const Entry& e : entries) registry.emplace(std::string(e.full_name), e.decode);
-  return true;
-}
-
-const std::map<std::string, DecodeFn>& Registry() {
+namespace {
+// Filled by the registry files' static initializers, hence built on first use.
+std::map<std::string, DecodeFn>& MutableRegistry() {
   static auto* registry = new std::map<std::string, DecodeFn>();
   return *registry;
 }
+}  // namespace
+
+bool Register(std::initializer_list<Entry> entries) {
+  for (const Entry& e : entries) MutableRegistry().emplace(std::string(e.full_name), e.decode);
+  return true;
+}
+
+const std::map<std::string, DecodeFn>& Registry() { return MutableRegistry(); }
 
 namespace {
 
