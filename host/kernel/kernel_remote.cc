@@ -1,0 +1,161 @@
+#include "host/kernel/kernel.h"
+
+#include <algorithm>
+
+#include "host/kernel/kernel_state.h"
+
+namespace parigot::kernel {
+
+// Waking the watchdog (above) is a futex call: done only when it would sleep
+// past the new deadline, which in steady traffic (one timeout for all) is
+// rare.
+
+void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
+                                  MethodId method, std::string param,
+                                  Clock::time_point deadline, CallId call,
+                                  Deferred& after) {
+  // Round-robin over the replicas, skipping those known to be unreachable
+  // unless all are (one may have come back).
+  size_t count = service->remotes.size();
+  std::shared_ptr<RemoteEndpoint> remote;
+  for (size_t tried = 0; tried < count && remote == nullptr; ++tried) {
+    auto& candidate = service->remotes[service->next_remote++ % count];
+    if (candidate->Reachable()) remote = candidate;
+  }
+  if (remote == nullptr) remote = service->remotes[service->next_remote++ % count];
+  calls_[call] = PendingCall{caller, nullptr, service, method, deadline, {}, remote};
+  after.Add([this, remote, call, name = service->name,
+             method_name = MethodNameLocked(*service, method),
+             param = std::move(param), deadline]() mutable {
+    remote->Send(call, name, method_name, std::move(param), deadline,
+                 [this, call](RemoteReply reply) {
+                   RemoteReplied(call, std::move(reply));
+                 });
+  });
+}
+
+void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
+  std::lock_guard lock(mu_);
+  // The answering host's exit is everyone's, and comes first.
+  if (reply.application_exit) {
+    ExitAllLocked(*reply.application_exit, ExitScope::kProcess);
+  }
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;  // already failed by its deadline
+  Guest* caller = it->second.caller;
+  if (reply.kernel_error != sc::NoError) {
+    options_.log(caller->name, LogLevel::kWarn,
+                 "call to " + it->second.service->name.ToString() + "." +
+                     MethodNameLocked(*it->second.service, it->second.method) +
+                     " failed: " + sc::KernelErr_Name(reply.kernel_error) +
+                     (reply.detail.empty() ? "" : ": " + reply.detail));
+  }
+  calls_.erase(it);
+  if (caller->state == Guest::State::kEnded) return;
+  caller->mailbox.Put(CallResolved{call_id, std::move(reply.result),
+                                   reply.result_error, reply.kernel_error});
+}
+
+std::string Kernel::MethodNameLocked(const Service& service,
+                                     MethodId method) const {
+  for (const auto& [name, id] : service.methods) {
+    if (id == method) return name;
+  }
+  return method.Short();
+}
+
+void Kernel::SetFederation(Federation* federation) {
+  std::lock_guard lock(mu_);
+  federation_ = federation;
+}
+
+void Kernel::AddRemoteService(const ServiceName& name,
+                              const std::vector<std::string>& methods,
+                              std::shared_ptr<RemoteEndpoint> endpoint) {
+  std::lock_guard lock(mu_);
+  std::unique_ptr<Service>& service = services_by_name_[name];
+  if (service == nullptr) {
+    service = std::make_unique<Service>();
+    service->id = NewIdLocked<ServiceId>();
+    service->name = name;
+    services_[service->id] = service.get();
+  }
+  for (const std::string& method : methods) {
+    bool known = std::any_of(service->methods.begin(), service->methods.end(),
+                             [&](const auto& m) { return m.first == method; });
+    if (!known) service->methods.emplace_back(method, NewIdLocked<MethodId>());
+  }
+  bool is_new = std::none_of(service->remotes.begin(), service->remotes.end(),
+                             [&](const auto& r) { return r == endpoint; });
+  if (!is_new) return;
+  service->remotes.push_back(std::move(endpoint));
+  if (!startup_done_) {
+    ReleaseLaunchedLocked();
+  }
+}
+
+Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
+                           std::string param, Clock::time_point deadline,
+                           ReplyFn reply, CallId* call_id) {
+  std::lock_guard lock(mu_);
+  auto it = services_by_name_.find(name);
+  if (it == services_by_name_.end() || it->second->exporter == nullptr) {
+    return sc::NotFound;
+  }
+  Service* service = it->second.get();
+  if (!service->alive) return sc::ServiceDied;
+  auto binding = std::find_if(service->methods.begin(), service->methods.end(),
+                              [&](const auto& m) { return m.first == method; });
+  if (binding == service->methods.end()) return sc::NotFound;
+
+  Clock::time_point now = Clock::now();
+  // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
+  if (deadline <= now) return sc::CallTimeout;
+  deadline = std::min(deadline, now + options_.call_timeout);
+  *call_id = NewIdLocked<CallId>();
+  calls_[*call_id] = PendingCall{nullptr,         service->exporter, service,
+                                 binding->second, deadline,          std::move(reply),
+                                 nullptr};
+  service->exporter->mailbox.Put(
+      IncomingCall{*call_id, service->id, binding->second, std::move(param)});
+  if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
+  return sc::NoError;
+}
+
+bool Kernel::CancelRemoteCall(CallId call_id) {
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second.caller != nullptr || it->second.caller_gone) {
+    return false;
+  }
+  // A method being run goes on under its own time limit; a queued call is
+  // dropped, and the callee never sees it (ReadEvents); an answer still to
+  // come from an asynchronous method will find no call.
+  if (RunningLocked(call_id, it->second)) {
+    it->second.caller_gone = true;
+    it->second.reply = nullptr;
+  } else {
+    calls_.erase(it);
+  }
+  return true;
+}
+
+std::vector<Kernel::ServedService> Kernel::ServingServices() const {
+  std::lock_guard lock(mu_);
+  std::vector<ServedService> out;
+  for (const auto& [name, service] : services_by_name_) {
+    const Guest* exporter = service->exporter;
+    if (!service->served_here() || exporter->state != Guest::State::kRunning ||
+        exporter->startup_failed) {
+      continue;
+    }
+    ServedService& served = out.emplace_back();
+    served.name = name;
+    for (const auto& method : service->methods) {
+      served.methods.push_back(method.first);
+    }
+  }
+  return out;
+}
+
+}  // namespace parigot::kernel

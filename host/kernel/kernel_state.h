@@ -1,0 +1,109 @@
+// The kernel's private records (kernel.h's Guest, Service, PendingCall and
+// Deferred), shared by the files that implement the Kernel class:
+//   kernel.cc            registry and the guests' system calls
+//   kernel_lifecycle.cc  start-up order, ends, restarts and exit
+//   kernel_remote.cc     calls to and from other processes
+//   kernel_watchdog.cc   deadlines, time limits and the start-up timeout
+// Not part of the kernel's interface: only those files include it.
+#ifndef PARIGOT_HOST_KERNEL_KERNEL_STATE_H_
+#define PARIGOT_HOST_KERNEL_KERNEL_STATE_H_
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/kernel/kernel.h"
+
+namespace parigot::kernel {
+
+namespace sc = syscall::v1;
+
+struct Kernel::Guest {
+  enum class State { kCreated, kRegistered, kLaunched, kRunning, kEnded };
+
+  GuestId id;
+  std::string name;
+  GuestKind kind;
+  std::string origin;
+  State state = State::kCreated;
+  std::vector<ServiceName> requires_;
+  std::vector<Service*> exports;
+  Mailbox mailbox;
+  // The call the guest took last, while it has not come back to read_one:
+  // the method it is running right now.
+  std::optional<CallId> running_call;
+  // When the guest's current turn began: it returned from ReadEvents and runs
+  // its own code (steady_clock ticks; 0 while it waits in ReadEvents, and
+  // before its first read). Written by the guest's thread without mu_.
+  std::atomic<Clock::rep> turn_began{0};
+  // How long a method or turn of it may run (AddGuest). Set before it runs.
+  std::chrono::milliseconds time_limit{0};
+  bool killed = false;
+  // Its launch failed (cycle, missing requirement): it runs only to exit.
+  bool startup_failed = false;
+};
+
+struct Kernel::Service {
+  ServiceId id;
+  ServiceName name;
+  // The guest here that exports it; null when only other processes serve it.
+  Guest* exporter = nullptr;
+  std::vector<std::pair<std::string, MethodId>> methods;
+  // The local exporter has not ended.
+  bool alive = false;
+  // Replicas in other processes, and the next one to try (round-robin).
+  std::vector<std::shared_ptr<RemoteEndpoint>> remotes;
+  size_t next_remote = 0;
+
+  bool served_here() const { return exporter != nullptr && alive; }
+};
+
+struct Kernel::PendingCall {
+  Guest* caller;  // null: a call from another process, answered by `reply`
+  Guest* callee;  // null: a call sent to another process, through `remote`
+  Service* service;
+  MethodId method;
+  Clock::time_point deadline;  // the caller's
+  ReplyFn reply;
+  std::shared_ptr<RemoteEndpoint> remote;
+  // The callee here has taken it (its method's time limit is its turn's,
+  // counted by Guest::turn_began).
+  bool taken = false;
+  // The caller has its answer already (CallTimeout) or went away: the method
+  // runs on under its own limit, and its result goes nowhere.
+  bool caller_gone = false;
+};
+
+// Work that must run after the kernel's lock is released: replies to remote
+// callers and calls into a transport, either of which may re-enter the
+// kernel. Declare it before the lock, so that it runs after the unlock.
+class Kernel::Deferred {
+ public:
+  Deferred() = default;
+  Deferred(const Deferred&) = delete;
+  Deferred& operator=(const Deferred&) = delete;
+  ~Deferred() { Run(); }
+
+  void Add(std::function<void()> work) { work_.push_back(std::move(work)); }
+  bool empty() const { return work_.empty(); }
+  void Run() {
+    std::vector<std::function<void()>> work = std::move(work_);
+    work_.clear();
+    for (auto& item : work) item();
+  }
+
+ private:
+  std::vector<std::function<void()>> work_;
+};
+
+template <typename IdType>
+IdType Kernel::NewIdLocked() {
+  uint64_t a = random_(), b = random_();
+  return IdType::NewRandom(a, b);
+}
+
+}  // namespace parigot::kernel
+
+#endif  // PARIGOT_HOST_KERNEL_KERNEL_STATE_H_
