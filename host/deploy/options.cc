@@ -24,6 +24,22 @@ std::string_view MicroserviceKindName(MicroserviceKind kind) {
   return "Server";
 }
 
+std::string_view RestartModeName(RestartMode mode) {
+  switch (mode) {
+    case RestartMode::kNever: return "never";
+    case RestartMode::kOnFailure: return "on-failure";
+    case RestartMode::kAlways: return "always";
+  }
+  return "never";
+}
+
+std::optional<RestartMode> ParseRestartMode(std::string_view name) {
+  for (RestartMode mode : {RestartMode::kNever, RestartMode::kOnFailure, RestartMode::kAlways}) {
+    if (RestartModeName(mode) == name) return mode;
+  }
+  return std::nullopt;
+}
+
 std::string_view EngineKindName(EngineKind engine) {
   switch (engine) {
     case EngineKind::kAot: return "aot";

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <span>
 #include <system_error>
 
 #include <toml++/toml.h>
@@ -27,8 +28,11 @@ constexpr std::array<std::string_view, 8> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 9> kMicroserviceKeys = {
-    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine", "Host", "TimeLimit"};
+constexpr std::array<std::string_view, 13> kMicroserviceKeys = {
+    "WasmPath", "Arg",     "Env",         "Server",        "Main",
+    "Test",     "Engine",  "Host",        "TimeLimit",     "Restart",
+    "MaxRestarts", "RestartWindow", "RestartBackoff"};
+constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
                                                            "Address"};
@@ -241,6 +245,19 @@ class Parser {
     }
   }
 
+  // A string value that names none of `names`: says so, with the closest.
+  void UnknownName(const toml::node& node, const std::string& full, std::string_view what,
+                   const std::string& value, std::span<const std::string_view> names,
+                   std::string_view expected) {
+    std::string message = "unknown " + std::string(what) + " \"" + value + "\" (expected " +
+                          std::string(expected) + ")";
+    std::string_view suggestion = Suggest(value, names);
+    if (!suggestion.empty()) {
+      message += "; did you mean \"" + std::string(suggestion) + "\"?";
+    }
+    Error(node.source(), full, std::move(message));
+  }
+
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
@@ -265,11 +282,32 @@ class Parser {
         ms.env = StringArray(*node, *key, full, ms.key_locations);
       } else if (k == "Host") {
         ms.hosts = StringOrStringArray(*node, *key, full, ms.key_locations);
-      } else if (k == "TimeLimit") {
+      } else if (k == "TimeLimit" || k == "MaxRestarts" || k == "RestartWindow" ||
+                 k == "RestartBackoff") {
         if (!CheckType(*node, key->source(), full, toml::node_type::integer)) {
           continue;
         }
-        ms.time_limit = std::chrono::milliseconds(**node->as_integer());
+        int64_t value = **node->as_integer();
+        if (k == "TimeLimit") {
+          ms.time_limit = std::chrono::milliseconds(value);
+        } else if (k == "MaxRestarts") {
+          // Out of int's range reads as out of MaxRestarts' (ValidateDeployment).
+          ms.max_restarts = static_cast<int>(std::clamp<int64_t>(value, -1, 1 << 30));
+        } else {
+          (k == "RestartWindow" ? ms.restart_window : ms.restart_backoff) =
+              std::chrono::milliseconds(value);
+        }
+      } else if (k == "Restart") {
+        if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
+          continue;
+        }
+        const std::string& value = **node->as_string();
+        if (auto mode = ParseRestartMode(value)) {
+          ms.restart = mode;
+        } else {
+          UnknownName(*node, full, "restart policy", value, kRestartModes,
+                      "\"on-failure\", \"always\" or \"never\"");
+        }
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;
@@ -280,13 +318,7 @@ class Parser {
         } else if (auto engine = ParseEngineKind(value)) {
           ms.engine = engine;
         } else {
-          std::string message = "unknown engine \"" + value +
-                                "\" (expected \"aot\" or \"interp\")";
-          std::string_view suggestion = Suggest(value, kEngineNames);
-          if (!suggestion.empty()) {
-            message += "; did you mean \"" + std::string(suggestion) + "\"?";
-          }
-          Error(node->source(), full, std::move(message));
+          UnknownName(*node, full, "engine", value, kEngineNames, "\"aot\" or \"interp\"");
         }
       } else {  // Server, Main, Test
         if (!CheckType(*node, key->source(), full, toml::node_type::boolean)) {

@@ -33,6 +33,23 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
                     "must be a positive number of milliseconds, got " +
                         std::to_string(ms.time_limit->count()));
   }
+  if (ms.max_restarts < 0 || ms.max_restarts > 1000) {
+    diagnostics.Add(Where(ms.key_locations, "MaxRestarts", ms.location),
+                    FullKey(ms, "MaxRestarts"),
+                    "must be between 0 and 1000, got " + std::to_string(ms.max_restarts));
+  }
+  if (ms.restart_window.count() <= 0) {
+    diagnostics.Add(Where(ms.key_locations, "RestartWindow", ms.location),
+                    FullKey(ms, "RestartWindow"),
+                    "must be a positive number of milliseconds, got " +
+                        std::to_string(ms.restart_window.count()));
+  }
+  if (ms.restart_backoff.count() < 0 || ms.restart_backoff.count() > 60000) {
+    diagnostics.Add(Where(ms.key_locations, "RestartBackoff", ms.location),
+                    FullKey(ms, "RestartBackoff"),
+                    "must be between 0 and 60000 milliseconds, got " +
+                        std::to_string(ms.restart_backoff.count()));
+  }
   if (ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),

@@ -115,6 +115,42 @@ TimeLimit = 0
             "number of milliseconds, got 0");
 }
 
+TEST_F(ValidateTest, RestartKeysAreParsedAndChecked) {
+  Touch("a.wasm");
+  auto ok = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+Restart = "always"
+MaxRestarts = 3
+RestartWindow = 2000
+RestartBackoff = 0
+)"),
+                           "");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  const MicroserviceOptions& ms = ok->microservices[0];
+  EXPECT_EQ(ms.restart, RestartMode::kAlways);
+  EXPECT_EQ(ms.max_restarts, 3);
+  EXPECT_EQ(ms.restart_window, std::chrono::milliseconds(2000));
+  EXPECT_EQ(ms.restart_backoff, std::chrono::milliseconds(0));
+  auto bad = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+Restart = "on_failure"
+MaxRestarts = 5000000000
+RestartWindow = 0
+RestartBackoff = 60001
+)"),
+                            "");
+  EXPECT_EQ(ErrorOf(bad),
+            "app.toml:3:11: config.dev.microservice.a.Restart: unknown restart policy "
+            "\"on_failure\" (expected \"on-failure\", \"always\" or \"never\"); did you mean "
+            "\"on-failure\"?\n"
+            "app.toml:4:1: config.dev.microservice.a.MaxRestarts: must be between 0 and "
+            "1000, got 1073741824\n"
+            "app.toml:5:1: config.dev.microservice.a.RestartWindow: must be a positive "
+            "number of milliseconds, got 0\n"
+            "app.toml:6:1: config.dev.microservice.a.RestartBackoff: must be between 0 and "
+            "60000 milliseconds, got 60001");
+}
+
 TEST_F(ValidateTest, EmptyTimezone) {
   Touch("a.wasm");
   auto d = LoadDeployment(Descriptor(R"([config.dev]

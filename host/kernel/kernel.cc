@@ -28,14 +28,16 @@ Kernel::Guest* Kernel::FindGuestLocked(GuestId id) const {
 }
 
 GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
-                         std::chrono::milliseconds time_limit) {
+                         GuestOptions options) {
   std::lock_guard lock(mu_);
   auto guest = std::make_unique<Guest>();
   guest->id = NewIdLocked<GuestId>();
   guest->name = std::move(name);
   guest->kind = kind;
   guest->origin = std::move(origin);
-  guest->time_limit = time_limit.count() > 0 ? time_limit : options_.call_timeout;
+  guest->time_limit =
+      options.time_limit.count() > 0 ? options.time_limit : options_.call_timeout;
+  guest->restart = options.restart;
   GuestId id = guest->id;
   if (kind != GuestKind::kService) ++programs_running_;
   guests_by_id_[id] = guest.get();
@@ -74,7 +76,8 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
   for (const ServiceName& name : names) {
     if (name.package.empty() || name.service.empty()) return sc::NotFound;
     auto it = services_by_name_.find(name);
-    if (it != services_by_name_.end() && it->second->exporter != nullptr) {
+    if (it != services_by_name_.end() && it->second->exporter != nullptr &&
+        it->second->exporter != guest) {
       const Guest* other = it->second->exporter;
       options_.log(guest->name, LogLevel::kError,
                    name.ToString() + " is exported twice: by " + other->name +
@@ -95,9 +98,10 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
       service->name = name;
       services_[service->id] = service.get();
     }
+    if (service->exporter != guest) guest->exports.push_back(service.get());
     service->exporter = guest;
-    service->alive = true;
-    guest->exports.push_back(service.get());
+    // A restarted guest's services come back when its new instance runs.
+    service->alive = !guest->restarting;
     ids->push_back(service->id);
   }
   return sc::NoError;
@@ -164,8 +168,10 @@ Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
                           it->second->exporter == guest;
   if (!required && !exported_by_self) return sc::NotRequired;
   if (it == services_by_name_.end()) return sc::LocateError;
-  if (!it->second->served_here() && it->second->remotes.empty()) {
-    return it->second->exporter != nullptr ? sc::ServiceDied : sc::LocateError;
+  const Guest* exporter = it->second->exporter;
+  if (!it->second->served_here() && it->second->remotes.empty() &&
+      (exporter == nullptr || !exporter->restarting)) {
+    return exporter != nullptr ? sc::ServiceDied : sc::LocateError;
   }
   *service_id = it->second->id;
   *methods = it->second->methods;
@@ -190,9 +196,12 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
       service->methods.begin(), service->methods.end(),
       [&](const auto& binding) { return binding.second == method_id; });
   if (!known_method) return sc::IdDispatch;
-  if (!service->served_here() && service->remotes.empty()) {
-    return sc::ServiceDied;
-  }
+  // A local exporter that restarts gets the call once it runs again, unless
+  // other processes serve the service meanwhile.
+  const bool local = service->served_here() ||
+                     (service->exporter != nullptr && service->exporter->restarting &&
+                      service->remotes.empty());
+  if (!local && service->remotes.empty()) return sc::ServiceDied;
   if (timeout.count() <= 0 || timeout > options_.call_timeout) {
     timeout = options_.call_timeout;
   }
@@ -200,16 +209,40 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   *call_id = NewIdLocked<CallId>();
   Clock::time_point deadline = Clock::now() + timeout;
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
-  if (!service->served_here()) {
+  if (!local) {
     DispatchRemoteLocked(caller, service, method_id, std::move(param), deadline,
                          *call_id, after);
     return sc::NoError;
   }
   calls_[*call_id] =
       PendingCall{caller, service->exporter, service, method_id, deadline, {}, nullptr};
-  service->exporter->mailbox.Put(
-      IncomingCall{*call_id, service_id, method_id, std::move(param)});
+  DeliverLocked(service->exporter,
+                IncomingCall{*call_id, service_id, method_id, std::move(param)});
   return sc::NoError;
+}
+
+// Waking the watchdog (above) is a futex call: done only when it would sleep
+// past the new deadline, which in steady traffic (one timeout for all) is
+// rare.
+
+void Kernel::FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& after) {
+  if (call.caller_gone) return;  // its caller has had its answer
+  if (call.caller != nullptr) {
+    call.caller->mailbox.Put(CallResolved{id, {}, 0, error});
+  } else {
+    after.Add([reply = std::move(call.reply), error, exit = exit_code_] {
+      reply(RemoteReply{{}, 0, error, {}, exit});
+    });
+    call.reply = nullptr;
+  }
+}
+
+void Kernel::DeliverLocked(Guest* callee, IncomingCall call) {
+  if (callee->restarting) {
+    callee->held_calls.push_back(std::move(call));
+  } else {
+    callee->mailbox.Put(std::move(call));
+  }
 }
 
 Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
@@ -293,9 +326,24 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     if (events->size() > before) break;
   }
   // Whatever this returns, the guest's code runs again: a turn begins (a
-  // method's time limit is its turn's). A watchdog that would wake after the
-  // turn's limit, or is scanning, is woken to time it (see Watchdog for the
-  // ordering).
+  // method's time limit is its turn's).
+  BeginTurn(guest);
+  return result;
+}
+
+void Kernel::InstanceStarting(GuestId id) {
+  Guest* guest;
+  {
+    std::lock_guard lock(mu_);
+    guest = FindGuestLocked(id);
+    if (guest == nullptr) return;
+  }
+  BeginTurn(guest);  // guests are never removed
+}
+
+// A watchdog that would wake after the turn's limit, or is scanning, is
+// woken to time it (see Watchdog for the ordering).
+void Kernel::BeginTurn(Guest* guest) {
   const Clock::time_point now = Clock::now();
   guest->turn_began.store(now.time_since_epoch().count());
   Clock::rep wake = watchdog_wake_.load();
@@ -303,7 +351,6 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     std::lock_guard lock(mu_);
     watchdog_cv_.notify_all();
   }
-  return result;
 }
 
 void Kernel::Exit(GuestId id, int32_t code, bool all) {

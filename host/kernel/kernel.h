@@ -28,6 +28,7 @@
 
 #include "host/kernel/federation.h"
 #include "host/kernel/mailbox.h"
+#include "host/kernel/restart.h"
 #include "host/kernel/startup.h"
 #include "host/kernel/types.h"
 
@@ -63,6 +64,17 @@ struct KernelOptions {
 
 // Exit codes the kernel gives the application when no program chose one.
 inline constexpr int kExitStartupFailed = 71;
+inline constexpr int kExitRestartLimit = 72;  // a guest failed too often
+
+// How the kernel treats one guest (AddGuest).
+struct GuestOptions {
+  // How long one of its methods, or any turn of its code, may run before it
+  // is killed (descriptor key TimeLimit). Zero: KernelOptions::call_timeout.
+  std::chrono::milliseconds time_limit{0};
+  // Whether and how it is started again when it ends (descriptor keys
+  // Restart, MaxRestarts, RestartWindow, RestartBackoff). Default: never.
+  RestartPolicy restart;
+};
 
 class Kernel {
  public:
@@ -73,11 +85,8 @@ class Kernel {
 
   // Declares a guest before it runs. `origin` says where it was declared
   // ("app.toml:12: config.dev.microservice.greet") for error messages.
-  // `time_limit`: how long one of its methods, or any turn of its code, may
-  // run before it is killed (descriptor key TimeLimit); default (zero or
-  // absent): KernelOptions::call_timeout.
   GuestId AddGuest(std::string name, GuestKind kind, std::string origin,
-                   std::chrono::milliseconds time_limit = std::chrono::milliseconds(0));
+                   GuestOptions options = {});
 
   // --- System calls, on behalf of `guest` -------------------------------
   // Each returns NoError or the error to hand back to the guest.
@@ -124,12 +133,32 @@ class Kernel {
   // their code starts running (loading and compiling wasm does not count).
   void StartGuests();
 
-  // The guest's thread finished: it exited with `exit_code`, or trapped
-  // (`trap` describes it). Its services die; their pending callers fail
-  // with ServiceDied. When the last Main or Test program ends, the
-  // application ends, with the first non-zero code among its programs
-  // (kExitProgramTrapped for one that trapped), or 0.
-  void GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
+  // The guest's code is about to run (its instance's entry point): its
+  // first turn begins, timed like every other (a guest that never reaches
+  // its event loop is killed). Call from the guest's fiber or thread.
+  void InstanceStarting(GuestId guest);
+
+  // The guest's instance finished: it exited with `exit_code`, or trapped
+  // (`trap` describes it). The calls it was running, or had taken and not
+  // answered, fail with ServiceDied; its own calls are abandoned. Then its
+  // restart policy decides:
+  //  * true: it is restarted. Call WaitToRestart, then start a new instance
+  //    of it. Meanwhile its services keep their ids, calls to them wait for
+  //    the new instance (within their deadlines), and so do the calls it had
+  //    not taken yet;
+  //  * false: it has ended for good. Its services die, and the calls still
+  //    waiting for them fail with ServiceDied. When the last Main or Test
+  //    program ends, the application ends, with the first non-zero code
+  //    among its programs (kExitProgramTrapped for one that trapped), or 0.
+  // A guest that fails more often than its policy allows ends the
+  // application with kExitRestartLimit.
+  bool GuestEnded(GuestId guest, int exit_code, std::optional<std::string> trap);
+
+  // After GuestEnded returned true: blocks (the fiber, or the thread) for
+  // the restart's back-off. True: start the new instance now (its system
+  // calls begin again with register). False: the application is ending
+  // meanwhile, and the guest has ended for good.
+  bool WaitToRestart(GuestId guest);
 
   // Who must end when ExitAll is called.
   enum class ExitScope {
@@ -145,7 +174,7 @@ class Kernel {
   // Non-blocking WaitForExit.
   std::optional<int> exit_code() const;
 
-  // True once GuestEnded has been called for the guest.
+  // True once the guest has ended for good (GuestEnded, without restart).
   bool HasEnded(GuestId guest) const;
 
   // The guest's name, for reports ("greet").
@@ -217,6 +246,17 @@ class Kernel {
   void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
   void KillGuestLocked(Guest* guest, const std::string& what);
+  // The guest has ended for good: its services die and the calls waiting
+  // for it fail; a program's end may end the application with `code`.
+  void EndForGoodLocked(Guest* guest, int code, Deferred& after);
+  // A turn of `guest`'s code begins now (see Watchdog for the ordering).
+  void BeginTurn(Guest* guest);
+  // Hands `call` to `callee`: into its mailbox, or held until its new
+  // instance runs if it is restarting.
+  void DeliverLocked(Guest* callee, IncomingCall call);
+  // Answers `call`'s caller, unless it is gone, with `error` (a failure
+  // the kernel saw: ServiceDied, CallTimeout, ...).
+  void FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& after);
   // When `guest`'s current turn began, if it is in one and still alive.
   std::optional<Clock::time_point> TurnBeganLocked(const Guest& guest) const;
   // The callee here is running `call`'s method right now.

@@ -8,7 +8,8 @@
 namespace parigot::kernel {
 
 // The start-up graph as the registry has it now (see startup.h). A
-// requirement whose exporter has ended counts as unexported.
+// requirement whose exporter has ended for good counts as unexported; one
+// whose exporter restarts is a dependency on it.
 std::vector<StartupNode> Kernel::StartupGraphLocked() const {
   std::vector<StartupNode> nodes(guests_.size());
   std::unordered_map<const Guest*, size_t> index;
@@ -26,7 +27,8 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
       auto it = services_by_name_.find(name);
       const Service* service =
           it == services_by_name_.end() ? nullptr : it->second.get();
-      if (service != nullptr && service->served_here()) {
+      if (service != nullptr && service->exporter != nullptr &&
+          (service->served_here() || service->exporter->restarting)) {
         node.depends_on.push_back(index[service->exporter]);
         node.depends_on_service.push_back(name.ToString());
       } else if (service == nullptr || service->remotes.empty()) {
@@ -50,11 +52,20 @@ void Kernel::ReleaseLaunchedLocked() {
       options_.colocate(guest.id, guests_[nodes[i].depends_on.front()]->id);
     }
     guest.mailbox.Put(LaunchCompleted{});
+    if (guest.restarting) {
+      // Its new instance serves: the calls that waited for it come in.
+      guest.restarting = false;
+      for (Service* service : guest.exports) service->alive = true;
+      for (IncomingCall& call : guest.held_calls) guest.mailbox.Put(std::move(call));
+      guest.held_calls.clear();
+      options_.log(guest.name, LogLevel::kInfo,
+                   "running again (restart " + std::to_string(guest.restarts) + ")");
+    }
   }
   if (serving_changed && federation_ != nullptr) federation_->ServingChanged();
-  startup_done_ = std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
-    return g->state == Guest::State::kRunning ||
-           g->state == Guest::State::kEnded;
+  // Once every guest has run, start-up is over: restarts do not reopen it.
+  startup_done_ = startup_done_ || std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
+    return g->state == Guest::State::kRunning || g->state == Guest::State::kEnded;
   });
 }
 
@@ -80,36 +91,66 @@ void Kernel::FailStartupLocked(Guest* guest, Err error,
   guest->mailbox.Put(LaunchCompleted{error, detail});
 }
 
-void Kernel::GuestEnded(GuestId id, int exit_code,
-                        std::optional<std::string> trap) {
+namespace {
+
+std::string Milliseconds(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count()) + " ms";
+}
+
+}  // namespace
+
+bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> trap) {
   Deferred after;
   std::lock_guard lock(mu_);
   Guest* guest = FindGuestLocked(id);
-  if (guest == nullptr || guest->state == Guest::State::kEnded) return;
-  guest->state = Guest::State::kEnded;
-  guest->mailbox.Close();
+  if (guest == nullptr || guest->state == Guest::State::kEnded ||
+      guest->state == Guest::State::kRestarting) {
+    return false;
+  }
+  const bool failed = trap.has_value() || exit_code != 0;
   // A guest the kernel killed ends by the interrupt it was sent: the
   // "killed: ..." line said why, once.
-  if (trap && !guest->killed) {
+  std::string cause = guest->killed ? "it was killed (" + guest->kill_reason + ")"
+                      : trap        ? "trapped: " + *trap
+                      : exit_code != 0 ? "exited with code " + std::to_string(exit_code)
+                                       : "exited";
+  RestartHistory::Decision decision;
+  // Nothing restarts once the application ends, nor a guest whose start-up
+  // failed (it would fail again the same way).
+  if (!exit_code_ && !guest->startup_failed) {
+    decision = guest->history.OnEnd(guest->restart, failed, Clock::now());
+  }
+  using Kind = RestartHistory::Decision::Kind;
+  const bool restart = decision.kind == Kind::kRestart;
+  if (restart) {
+    guest->restarts = decision.total_restarts;
+    options_.log(guest->name, failed ? LogLevel::kError : LogLevel::kInfo,
+                 (guest->killed ? "restarting after " + cause : cause + "; restarting") +
+                     " in " + Milliseconds(decision.delay) + " (restart " +
+                     std::to_string(decision.total_restarts) + "; " +
+                     std::to_string(decision.restarts_in_window) + " of at most " +
+                     std::to_string(guest->restart.max_restarts) + " within " +
+                     Milliseconds(guest->restart.window) + ")");
+  } else if (decision.kind == Kind::kGiveUp) {
+    options_.log(guest->name, LogLevel::kError,
+                 (guest->killed ? "" : cause + "; ") + "restart limit reached (" +
+                     std::to_string(decision.restarts_in_window) + " restarts within " +
+                     Milliseconds(guest->restart.window) +
+                     ", MaxRestarts " + std::to_string(guest->restart.max_restarts) +
+                     "): the application ends");
+  } else if (trap && !guest->killed) {
     options_.log(guest->name, LogLevel::kError, "trapped: " + *trap);
   }
   for (Service* service : guest->exports) service->alive = false;
   if (!guest->exports.empty() && federation_ != nullptr) {
     federation_->ServingChanged();
   }
-  // Callers waiting on this guest learn now, not at their deadline.
+  // Callers waiting on this instance learn now, not at their deadline. The
+  // calls it had not taken wait for the next instance, if one comes.
   for (auto it = calls_.begin(); it != calls_.end();) {
     PendingCall& call = it->second;
-    if (call.callee == guest) {
-      if (call.caller_gone) {
-        // Its caller has had its answer.
-      } else if (call.caller != nullptr) {
-        call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::ServiceDied});
-      } else {
-        after.Add([reply = std::move(call.reply), exit = exit_code_] {
-          reply(RemoteReply{{}, 0, sc::ServiceDied, {}, exit});
-        });
-      }
+    if (call.callee == guest && call.taken) {
+      FailCallLocked(it->first, call, sc::ServiceDied, after);
       it = calls_.erase(it);
     } else if (call.caller == guest) {
       if (call.remote != nullptr) {
@@ -128,10 +169,73 @@ void Kernel::GuestEnded(GuestId id, int exit_code,
       ++it;
     }
   }
+  const int code = trap ? kExitProgramTrapped : exit_code;
+  if (decision.kind == Kind::kGiveUp) ExitAllLocked(kExitRestartLimit);
+  if (!restart) {
+    EndForGoodLocked(guest, code, after);
+    return false;
+  }
+  guest->state = Guest::State::kRestarting;
+  guest->restarting = true;
+  guest->restart_at = Clock::now() + decision.delay;
+  guest->running_call.reset();
+  guest->turn_began.store(0);
+  // The dead instance's events go with it, but for the calls it never took.
+  for (Event& event : guest->mailbox.Drain()) {
+    if (auto* call = std::get_if<IncomingCall>(&event)) {
+      guest->held_calls.push_back(std::move(*call));
+    }
+  }
+  return true;
+}
+
+bool Kernel::WaitToRestart(GuestId id) {
+  Waiter waiter;
+  Clock::time_point at;
+  {
+    std::lock_guard lock(mu_);
+    Guest* guest = FindGuestLocked(id);
+    if (guest == nullptr || guest->state != Guest::State::kRestarting) return false;
+    guest->restart_waiter = &waiter;
+    at = guest->restart_at;
+    if (exit_code_) waiter.Wake();
+  }
+  waiter.WaitUntil(at);
+  Deferred after;
+  std::lock_guard lock(mu_);
+  Guest* guest = FindGuestLocked(id);
+  guest->restart_waiter = nullptr;
+  if (exit_code_) {
+    EndForGoodLocked(guest, 0, after);
+    return false;
+  }
+  // A new instance: it registers, exports, requires and launches again.
+  guest->state = Guest::State::kCreated;
+  guest->requires_.clear();
+  guest->killed = false;
+  guest->kill_reason.clear();
+  return true;
+}
+
+void Kernel::EndForGoodLocked(Guest* guest, int code, Deferred& after) {
+  guest->state = Guest::State::kEnded;
+  guest->restarting = false;
+  guest->held_calls.clear();
+  guest->mailbox.Close();
+  for (Service* service : guest->exports) service->alive = false;
+  // Calls still waiting for its services fail now.
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    PendingCall& call = it->second;
+    if (call.callee != guest) {
+      ++it;
+      continue;
+    }
+    FailCallLocked(it->first, call, sc::ServiceDied, after);
+    it = calls_.erase(it);
+  }
   if (guest->kind != GuestKind::kService) {
     // The application ends with its last program; its code is the first
     // failure among them, or 0.
-    int code = trap ? kExitProgramTrapped : exit_code;
     if (!programs_failed_code_ && code != 0) programs_failed_code_ = code;
     if (--programs_running_ == 0) ExitAllLocked(programs_failed_code_.value_or(0));
   } else if (!startup_done_) {
@@ -161,6 +265,7 @@ void Kernel::ExitAllLocked(int code, ExitScope scope) {
     if (guest->state != Guest::State::kEnded) {
       guest->mailbox.Put(ExitRequested{code});
     }
+    if (guest->restart_waiter != nullptr) guest->restart_waiter->Wake();
   }
   exit_cv_.notify_all();
   watchdog_cv_.notify_all();

@@ -6,10 +6,6 @@
 
 namespace parigot::kernel {
 
-// Waking the watchdog (above) is a futex call: done only when it would sleep
-// past the new deadline, which in steady traffic (one timeout for all) is
-// rare.
-
 void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
                                   MethodId method, std::string param,
                                   Clock::time_point deadline, CallId call,
@@ -103,7 +99,8 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
     return sc::NotFound;
   }
   Service* service = it->second.get();
-  if (!service->alive) return sc::ServiceDied;
+  // A restarting exporter gets the call once its new instance runs.
+  if (!service->alive && !service->exporter->restarting) return sc::ServiceDied;
   auto binding = std::find_if(service->methods.begin(), service->methods.end(),
                               [&](const auto& m) { return m.first == method; });
   if (binding == service->methods.end()) return sc::NotFound;
@@ -116,8 +113,8 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   calls_[*call_id] = PendingCall{nullptr,         service->exporter, service,
                                  binding->second, deadline,          std::move(reply),
                                  nullptr};
-  service->exporter->mailbox.Put(
-      IncomingCall{*call_id, service->id, binding->second, std::move(param)});
+  DeliverLocked(service->exporter,
+                IncomingCall{*call_id, service->id, binding->second, std::move(param)});
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
   return sc::NoError;
 }

@@ -21,7 +21,9 @@ namespace parigot::kernel {
 namespace sc = syscall::v1;
 
 struct Kernel::Guest {
-  enum class State { kCreated, kRegistered, kLaunched, kRunning, kEnded };
+  // kRestarting: its instance ended and a new one will start (WaitToRestart
+  // puts it back to kCreated). kEnded: for good.
+  enum class State { kCreated, kRegistered, kLaunched, kRunning, kRestarting, kEnded };
 
   GuestId id;
   std::string name;
@@ -41,8 +43,26 @@ struct Kernel::Guest {
   // How long a method or turn of it may run (AddGuest). Set before it runs.
   std::chrono::milliseconds time_limit{0};
   bool killed = false;
+  // Why it was killed ("greeting.v1.Greeting.Fetch ran past ..."), for the
+  // restart's report.
+  std::string kill_reason;
   // Its launch failed (cycle, missing requirement): it runs only to exit.
   bool startup_failed = false;
+
+  // Supervision (restart.h).
+  RestartPolicy restart;
+  RestartHistory history;
+  // From a restart decision until its new instance runs (its launch
+  // completed): its services are restarting, not dead.
+  bool restarting = false;
+  Clock::time_point restart_at;
+  int restarts = 0;  // every restart so far
+  // The WaitToRestart in progress, for ExitAll to end it.
+  Waiter* restart_waiter = nullptr;
+  // Calls to its services while it restarts, delivered once its new
+  // instance runs (their PendingCall may expire meanwhile: ReadEvents then
+  // drops them).
+  std::vector<IncomingCall> held_calls;
 };
 
 struct Kernel::Service {

@@ -57,32 +57,7 @@ class InterruptRecorder {
 using std::chrono::milliseconds;
 namespace sc = syscall::v1;
 
-class KernelTest : public testing::KernelFixture {
- protected:
-  // A "greet" service exporting kGreeting with one bound method, and a
-  // "main" program requiring it, both launched and running.
-  struct Pair {
-    GuestId server;
-    GuestId client;
-    ServiceId service;
-    MethodId method;
-  };
-  // `server_limit`: the server's TimeLimit (0: the kernel's call_timeout).
-  Pair StartPair(Kernel& kernel, const std::string& method = "M",
-                 milliseconds server_limit = milliseconds(0)) {
-    Pair pair;
-    std::vector<ServiceId> ids;
-    pair.server = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids,
-                        server_limit);
-    pair.service = ids.at(0);
-    EXPECT_EQ(kernel.BindMethod(pair.server, pair.service, method, &pair.method),
-              sc::NoError);
-    pair.client = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
-    Read(kernel, pair.server);
-    Read(kernel, pair.client);
-    return pair;
-  }
-};
+using KernelTest = testing::KernelFixture;
 
 TEST_F(KernelTest, LaunchCompletesOnlyAfterRequirementsRun) {
   Kernel kernel(Options());

@@ -24,12 +24,16 @@ void Kernel::KillLocked(const PendingCall& call) {
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
-  if (guest->killed || guest->state == Guest::State::kEnded) return;
+  if (guest->killed || guest->state == Guest::State::kEnded ||
+      guest->state == Guest::State::kRestarting) {
+    return;
+  }
   if (!options_.interrupt || !options_.interrupt(guest->id)) {
     options_.log(guest->name, LogLevel::kError, what + "; this engine cannot interrupt it");
     return;
   }
   guest->killed = true;
+  guest->kill_reason = what;
   options_.log(guest->name, LogLevel::kError, "killed: " + what);
 }
 
@@ -104,14 +108,7 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
       if (call.remote != nullptr) {
         after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
       }
-      if (call.caller != nullptr) {
-        call.caller->mailbox.Put(CallResolved{it->first, {}, 0, sc::CallTimeout});
-      } else {
-        after.Add([reply = std::move(call.reply), exit = exit_code_] {
-          reply(RemoteReply{{}, 0, sc::CallTimeout, {}, exit});
-        });
-        call.reply = nullptr;
-      }
+      FailCallLocked(it->first, call, sc::CallTimeout, after);
       // A method being run goes on (its limit still applies); a queued call
       // is dropped and never run.
       if (RunningLocked(it->first, call)) {

@@ -32,6 +32,14 @@ bool Mailbox::WaitLocked(std::unique_lock<std::mutex>& lock,
   }
 }
 
+std::vector<Event> Mailbox::Drain() {
+  std::lock_guard lock(mu_);
+  std::vector<Event> out(std::make_move_iterator(events_.begin()),
+                         std::make_move_iterator(events_.end()));
+  events_.clear();
+  return out;
+}
+
 std::optional<Event> Mailbox::Take(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   if (!WaitLocked(lock, timeout)) return std::nullopt;

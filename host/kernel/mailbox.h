@@ -41,6 +41,10 @@ class Mailbox {
   size_t TakeBatch(std::chrono::milliseconds timeout, size_t max_events,
                    size_t max_bytes, std::vector<Event>* events);
 
+  // Takes every queued event at once, without waiting (oldest first). The
+  // mailbox stays open: a restarted guest's next instance takes from it.
+  std::vector<Event> Drain();
+
   // Drops the queued events and makes every later Put a no-op; wakes a
   // blocked Take.
   void Close();

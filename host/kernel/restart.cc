@@ -4,15 +4,6 @@
 
 namespace parigot::kernel {
 
-std::string_view RestartModeName(RestartMode mode) {
-  switch (mode) {
-    case RestartMode::kNever: return "never";
-    case RestartMode::kOnFailure: return "on-failure";
-    case RestartMode::kAlways: return "always";
-  }
-  return "never";
-}
-
 RestartHistory::Decision RestartHistory::OnEnd(const RestartPolicy& policy, bool failed,
                                                Clock::time_point now) {
   Decision decision;

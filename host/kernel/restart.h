@@ -27,9 +27,6 @@ enum class RestartMode {
   kAlways,     // after any end, a clean exit too
 };
 
-// "never", "on-failure", "always".
-std::string_view RestartModeName(RestartMode mode);
-
 struct RestartPolicy {
   RestartMode mode = RestartMode::kNever;
   // At most this many restarts within `window` (descriptor keys MaxRestarts,

@@ -44,13 +44,25 @@ kernel::GuestKind KindOf(deploy::MicroserviceKind kind) {
   return kernel::GuestKind::kService;
 }
 
-// One guest: its instance and its WASI state.
-struct RunningGuest {
-  GuestId id;
-  std::string name;
-  std::unique_ptr<abi::Wasi> wasi;
-  std::unique_ptr<engine::Instance> instance;
-};
+kernel::GuestOptions GuestOptionsOf(const deploy::MicroserviceOptions& ms,
+                                    const deploy::DeploymentOptions& deployment) {
+  kernel::GuestOptions options;
+  options.time_limit = ms.time_limit.value_or(deployment.timeouts.complete);
+  deploy::RestartMode mode = ms.restart.value_or(
+      ms.kind == deploy::MicroserviceKind::kServer ? deploy::RestartMode::kOnFailure
+                                                   : deploy::RestartMode::kNever);
+  switch (mode) {
+    case deploy::RestartMode::kNever: options.restart.mode = kernel::RestartMode::kNever; break;
+    case deploy::RestartMode::kOnFailure:
+      options.restart.mode = kernel::RestartMode::kOnFailure;
+      break;
+    case deploy::RestartMode::kAlways: options.restart.mode = kernel::RestartMode::kAlways; break;
+  }
+  options.restart.max_restarts = ms.max_restarts;
+  options.restart.window = ms.restart_window;
+  options.restart.backoff = ms.restart_backoff;
+  return options;
+}
 
 // Engines and decoded modules, shared by guests that use the same wasm, and
 // (with `collect_descriptors`) the protobuf descriptors the modules carry.
@@ -127,11 +139,66 @@ struct GuestTable {
   std::unordered_map<GuestId, Entry> entries;  // guarded by mu
 };
 
-std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
-  if (!outcome.ok()) return outcome.status().ToString();
-  return std::string(engine::TrapKindName(outcome->trap_kind)) + ": " +
-         outcome->trap_message;
-}
+// One guest: its instance and its WASI state, made anew for each restart.
+struct RunningGuest {
+  GuestId id;
+  std::string name;
+  const engine::Module* module = nullptr;
+  abi::WasiOptions wasi_options;
+  std::unique_ptr<abi::Wasi> wasi;
+  std::unique_ptr<engine::Instance> instance;
+
+  // Makes a new instance (the first, or one after a restart) and publishes
+  // it for interrupts. The previous one, if any, is destroyed.
+  Status StartInstance(kernel::Kernel& kernel, GuestTable& table) {
+    auto new_wasi = std::make_unique<abi::Wasi>(wasi_options);
+    std::vector<engine::HostFunction> imports = new_wasi->HostFunctions();
+    for (auto& syscall : abi::MakeSyscallImports(kernel, id)) {
+      imports.push_back(std::move(syscall));
+    }
+    Result<std::unique_ptr<engine::Instance>> made = module->Instantiate(imports, nullptr);
+    if (!made.ok()) return made.status();
+    std::unique_ptr<engine::Instance> old = std::move(instance);
+    {
+      std::lock_guard lock(table.mu);
+      instance = std::move(*made);
+      table.entries[id].instance = instance.get();
+    }
+    wasi = std::move(new_wasi);
+    return Status();
+  }
+
+  // Runs instances of the guest, on its fiber, until it ends for good.
+  void Run(kernel::Kernel& kernel, GuestTable& table) {
+    Status started = Status();
+    for (;;) {
+      int exit_code = 0;
+      std::optional<std::string> trap;
+      if (started.ok()) {
+        kernel.InstanceStarting(id);
+        Result<engine::RunOutcome> outcome = instance->Call("_start", {});
+        wasi->Flush();
+        if (outcome.ok() && outcome->exited()) {
+          exit_code = outcome->exit_code;
+        } else if (!outcome.ok() || !outcome->returned()) {
+          trap = DescribeOutcome(outcome);
+        }
+      } else {
+        trap = "could not start a new instance: " + started.message();
+      }
+      if (!kernel.GuestEnded(id, exit_code, trap) || !kernel.WaitToRestart(id)) return;
+      started = StartInstance(kernel, table);
+    }
+  }
+
+ private:
+  static std::string DescribeOutcome(const Result<engine::RunOutcome>& outcome) {
+    if (!outcome.ok()) return outcome.status().ToString();
+    return std::string(engine::TrapKindName(outcome->trap_kind)) + ": " +
+           outcome->trap_message;
+  }
+};
+
 
 }  // namespace
 
@@ -187,8 +254,9 @@ Result<ApplicationResult> RunApplication(
     auto guest = std::make_unique<RunningGuest>();
     guest->name = ms->name;
     guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind), deploy::DescribeKey(*ms, ""),
-                                 ms->time_limit.value_or(deployment.timeouts.complete));
-    abi::WasiOptions wasi;
+                                 GuestOptionsOf(*ms, deployment));
+    guest->module = *module;
+    abi::WasiOptions& wasi = guest->wasi_options;
     wasi.name = ms->name;
     wasi.args = ms->args;
     wasi.env = ms->env;
@@ -196,23 +264,8 @@ Result<ApplicationResult> RunApplication(
     wasi.sink = [log = options.log, name = ms->name](int fd, std::string_view line) {
       log(name, fd == 2 ? LogLevel::kWarn : LogLevel::kInfo, line);
     };
-    guest->wasi = std::make_unique<abi::Wasi>(std::move(wasi));
-
-    std::vector<engine::HostFunction> imports = guest->wasi->HostFunctions();
-    for (auto& syscall : abi::MakeSyscallImports(*kernel, guest->id)) {
-      imports.push_back(std::move(syscall));
-    }
-    Result<std::unique_ptr<engine::Instance>> instance =
-        (*module)->Instantiate(imports, nullptr);
-    if (!instance.ok()) {
-      return Status(instance.status().code(),
-                    deploy::DescribeKey(*ms, "") + ": " +
-                        instance.status().message());
-    }
-    guest->instance = std::move(*instance);
-    {
-      std::lock_guard lock(table->mu);
-      table->entries[guest->id].instance = guest->instance.get();
+    if (Status started = guest->StartInstance(*kernel, *table); !started.ok()) {
+      return Status(started.code(), deploy::DescribeKey(*ms, "") + ": " + started.message());
     }
     guests.push_back(std::move(guest));
   }
@@ -246,17 +299,8 @@ Result<ApplicationResult> RunApplication(
     RunningGuest* guest = guest_ptr.get();
     std::lock_guard lock(table->mu);
     table->scheduler = scheduler.get();
-    table->entries[guest->id].fiber = scheduler->Spawn([guest, k = kernel.get()] {
-      Result<engine::RunOutcome> outcome = guest->instance->Call("_start", {});
-      guest->wasi->Flush();
-      if (outcome.ok() && outcome->exited()) {
-        k->GuestEnded(guest->id, outcome->exit_code, std::nullopt);
-      } else if (outcome.ok() && outcome->returned()) {
-        k->GuestEnded(guest->id, 0, std::nullopt);
-      } else {
-        k->GuestEnded(guest->id, 0, DescribeOutcome(outcome));
-      }
-    });
+    table->entries[guest->id].fiber = scheduler->Spawn(
+        [guest, k = kernel.get(), table] { guest->Run(*k, *table); });
   }
 
   ApplicationResult result;
@@ -267,7 +311,7 @@ Result<ApplicationResult> RunApplication(
   if (!all_ended) {
     // Busy guests never read their exit request: stop them where they are.
     for (auto& guest : guests) {
-      if (!kernel->HasEnded(guest->id)) guest->instance->Interrupt();
+      if (!kernel->HasEnded(guest->id)) kernel_options.interrupt(guest->id);
     }
     all_ended = scheduler->JoinUntil(std::chrono::steady_clock::now() +
                                      std::chrono::milliseconds(500));

@@ -15,6 +15,10 @@
 //                 at its deadline, and Echo must still answer afterwards
 //   busy <ms>     call Echo.Busy, which computes for ms (-1: forever): the
 //                 call must fail at its deadline and Echo must be dead
+//   revive <ms>   as busy, but Echo is restarted: a later call succeeds
+//   crashloop     call Crasher.Crash, then Ping; again and again: Crasher
+//                 is restarted after each crash, until its restart limit
+//                 ends the application
 //   loop <n>      n Echo calls, one after the other; the first that fails
 //                 ends the program with code 4 (network tests kill Echo's
 //                 host while it runs)
@@ -70,6 +74,24 @@ void Crash() {
             })
             .or_else([](TestErr) { parigot::exit(1); });
       });
+}
+
+// Crashes Crasher, then checks that its next instance answers; `round`
+// times, then exits 0 (a restart limit ends the application before).
+void CrashLoop(test::v1::Crasher crasher, int round) {
+  crasher.Crash().then([] { parigot::exit(1); }).or_else([crasher, round](TestErr e) {
+    parigot::log::info("crash " + std::to_string(round) + " failed with error " +
+                       std::to_string(static_cast<int>(e)));
+    crasher.Ping()
+        .then([crasher, round] {
+          parigot::log::info("crasher answers again after crash " + std::to_string(round));
+          CrashLoop(crasher, round + 1);
+        })
+        .or_else([](TestErr e) {
+          parigot::log::info("ping failed with error " + std::to_string(static_cast<int>(e)));
+          parigot::exit(1);
+        });
+  });
 }
 
 // Call number `i` of `n`, then the next.
@@ -132,6 +154,11 @@ int main(int argc, char** argv) {
     app.launch().then(Crash);
     return parigot::run();
   }
+  if (mode == "crashloop") {
+    parigot::Program app({test::v1::Crasher::require});
+    app.launch().then([] { CrashLoop(test::v1::Crasher::locate(), 1); });
+    return parigot::run();
+  }
   parigot::Program app({test::v1::Echo::require});
   if (mode == "big") {
     size_t size = std::strtoul(std::string(arg).c_str(), nullptr, 10);
@@ -173,12 +200,13 @@ int main(int argc, char** argv) {
   } else if (mode == "loop") {
     int count = std::atoi(std::string(arg).c_str());
     app.launch().then([count] { Loop(test::v1::Echo::locate(), 0, count); });
-  } else if (mode == "stall" || mode == "busy") {
+  } else if (mode == "stall" || mode == "busy" || mode == "revive") {
     int ms = std::atoi(std::string(arg).c_str());
-    bool expect_alive = mode == "stall";
+    bool expect_alive = mode != "busy";
     app.launch().then([mode, ms, expect_alive] {
       auto echo = test::v1::Echo::locate();
       auto call = mode == "stall" ? echo.Stall() : echo.Busy({.ms = ms});
+      // After a kill, the call waits for Echo's next instance.
       call.then([] { parigot::exit(1); })
           .or_else([echo, mode, expect_alive](TestErr e) {
             parigot::log::info(std::string(mode) + " failed with error " +

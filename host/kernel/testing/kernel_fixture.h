@@ -40,10 +40,18 @@ class KernelFixture : public ::testing::Test {
   // `requires_` and launches it, as its SDK would.
   GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
                 std::vector<ServiceName> exports, std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr,
-                std::chrono::milliseconds time_limit = std::chrono::milliseconds(0)) {
-    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1", time_limit);
+                std::vector<ServiceId>* ids = nullptr, GuestOptions options = {}) {
+    GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1", options);
     kernel.StartGuests();
+    Relaunch(kernel, guest, name, exports, requires_, ids);
+    return guest;
+  }
+
+  // Registers, exports, requires and launches `guest`: its first instance
+  // (Start) or the next, after a restart.
+  void Relaunch(Kernel& kernel, GuestId guest, const std::string& name,
+                std::vector<ServiceName> exports, std::vector<ServiceName> requires_,
+                std::vector<ServiceId>* ids = nullptr) {
     std::string registered;
     EXPECT_EQ(kernel.Register(guest, &registered), syscall::v1::NoError);
     EXPECT_EQ(registered, name);
@@ -55,7 +63,32 @@ class KernelFixture : public ::testing::Test {
       EXPECT_EQ(kernel.Require(guest, requires_), syscall::v1::NoError);
     }
     EXPECT_EQ(kernel.Launch(guest), syscall::v1::NoError);
-    return guest;
+  }
+
+  // A "greet" service exporting kGreeting with one bound method, and a
+  // "main" program requiring it, both launched and running.
+  struct Pair {
+    GuestId server;
+    GuestId client;
+    ServiceId service;
+    MethodId method;
+  };
+  // `server_limit`: the server's TimeLimit (0: the kernel's call_timeout).
+  Pair StartPair(Kernel& kernel, const std::string& method = "M",
+                 std::chrono::milliseconds server_limit = std::chrono::milliseconds(0)) {
+    return StartPair(kernel, method, GuestOptions{.time_limit = server_limit});
+  }
+  Pair StartPair(Kernel& kernel, const std::string& method, GuestOptions server) {
+    Pair pair;
+    std::vector<ServiceId> ids;
+    pair.server = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids, server);
+    pair.service = ids.at(0);
+    EXPECT_EQ(kernel.BindMethod(pair.server, pair.service, method, &pair.method),
+              syscall::v1::NoError);
+    pair.client = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+    Read(kernel, pair.server);
+    Read(kernel, pair.client);
+    return pair;
   }
 
   // The guest's next event; fails the test if none comes within `ms`.

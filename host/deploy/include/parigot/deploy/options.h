@@ -57,6 +57,14 @@ enum class EngineKind {
   kAot,     // wasm2c ahead-of-time compiled code ("aot")
   kInterp,  // the wabt interpreter ("interp")
 };
+// Whether a microservice that ended is started again (key Restart).
+enum class RestartMode { kNever, kOnFailure, kAlways };
+
+// "never", "on-failure", "always" (the descriptor's spelling).
+std::string_view RestartModeName(RestartMode mode);
+// The inverse of RestartModeName; nullopt if `name` is not a mode.
+std::optional<RestartMode> ParseRestartMode(std::string_view name);
+
 // "aot" or "interp" (the descriptor's spelling).
 std::string_view EngineKindName(EngineKind engine);
 // The inverse of EngineKindName; exact, case-sensitive match. nullopt if
@@ -99,6 +107,18 @@ struct MicroserviceOptions {
   // it is killed. Default: nullopt — the deployment's Timeout.Complete.
   // REQUIRES: positive (ValidateDeployment).
   std::optional<std::chrono::milliseconds> time_limit;
+  // Supervision (docs/descriptor.md, "Restarts"). Restart: when it is started
+  // again after it ends. Default: nullopt — on-failure for a server, never
+  // for a Main or Test program.
+  std::optional<RestartMode> restart;
+  // MaxRestarts within RestartWindow; one more failure ends the
+  // application. REQUIRES: 0..1000. Default: 5.
+  int max_restarts = 5;
+  // RestartWindow. REQUIRES: positive. Default: 60 s.
+  std::chrono::milliseconds restart_window{60000};
+  // RestartBackoff: the first restart's delay, doubled for each further
+  // restart within the window. REQUIRES: 0..60000 ms. Default: 100 ms.
+  std::chrono::milliseconds restart_backoff{100};
   // Host: the names of the [config.<deployment>.host.<name>] tables this
   // microservice runs on (a string or an array of strings in the file).
   // Several hosts make replicas: callers on other hosts spread their calls
