@@ -1,6 +1,7 @@
 #include "prescan.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace parigot::deploy::internal {
 namespace {
@@ -38,16 +39,6 @@ size_t Utf8Length(std::string_view text, size_t i) {
 }
 
 bool IsTrimmedSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-// What may stand right before a string's opening quote: what ends a bare
-// value for toml++ (whitespace, ']', '}', ',', '#'), what precedes a key or
-// a value ('=', '[', '{', '.'), and a quote (toml++ ends the string before
-// it on its own).
-bool StartsAString(char before) {
-  return IsTrimmedSpace(before) || before == '=' || before == '[' || before == '{' ||
-         before == ',' || before == '.' || before == ']' || before == '}' ||
-         before == '"' || before == '\'';
-}
 
 // What may start a key: a bare key's characters or a quote.
 bool IsKeyStart(char c) {
@@ -90,9 +81,13 @@ class PreScanner {
   bool String(size_t* i);
   bool Escape(size_t* j, bool multi_line);
   bool Header(size_t i);
-  bool Deeper(size_t i, int* depth);
+  bool BareValue(size_t i);
+  bool Open(size_t i, char kind);
 
   std::string_view text_;
+  // The brackets open: '[' an array, '{' an inline table, 'h' a table
+  // header's.
+  std::vector<char> open_;
   int line_ = 1;
   size_t line_start_ = 0;
   std::string error_;
@@ -174,26 +169,63 @@ bool PreScanner::Header(size_t i) {
                      "' (a bare or quoted key)");
 }
 
-bool PreScanner::Deeper(size_t i, int* depth) {
-  if (++*depth <= kMaxNesting) return true;
-  return Fail(i, "nested more than " + std::to_string(kMaxNesting) + " arrays or tables deep");
+// A bare value (a number, a date, a boolean) starting at i. toml++ reads
+// one by looking ahead to what ends it (whitespace, ',', ']', '}', '#', and
+// for a date, one space and a time), asking its whitespace test about every
+// character on the way, past any quote: into what we would take for a
+// string. A quote is never part of a bare value.
+bool PreScanner::BareValue(size_t i) {
+  bool spaced = false;  // the one space of "1979-05-27 07:32:00"
+  for (size_t k = i; k < text_.size(); ++k) {
+    char c = text_[k];
+    if (c == '"' || c == '\'') {
+      return Fail(k, "a quote inside a bare value (a number, date or boolean)");
+    }
+    if (c == ' ' && !spaced && Byte(text_, k + 1) >= '0' && Byte(text_, k + 1) <= '9') {
+      spaced = true;
+      continue;
+    }
+    if (IsTrimmedSpace(c) || c == ',' || c == ']' || c == '}' || c == '#') break;
+  }
+  return true;
+}
+
+bool PreScanner::Open(size_t i, char kind) {
+  if (open_.size() >= static_cast<size_t>(kMaxNesting)) {
+    return Fail(i, "nested more than " + std::to_string(kMaxNesting) + " arrays or tables deep");
+  }
+  open_.push_back(kind);
+  return true;
 }
 
 std::string PreScanner::Run() {
-  int depth = 0;
   int dots = 0;                 // since the last delimiter of keys and values
   bool at_line_start = true;    // nothing but whitespace yet on this line
+  bool value_next = false;      // after '=', or '[' or ',' in an array
   const size_t start = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a byte order mark
   for (size_t i = start; i < text_.size(); ++i) {
     const char c = text_[i];
     const bool was_at_line_start = at_line_start;
     at_line_start = false;
+    if (value_next && !IsTrimmedSpace(c) && c != '#') {
+      value_next = false;
+      // In an array, toml++ asserts that a value does not start on what
+      // ends one.
+      if (c == '}' && !open_.empty() && open_.back() == '[') {
+        Fail(i, "'}' where an array expects a value or ']'");
+        return error_;
+      }
+      if (c != '"' && c != '\'' && c != '[' && c != '{' && c != ']' && !BareValue(i)) {
+        return error_;
+      }
+    }
     bool ok = true;
     switch (c) {
       case '\n':
         NewLine(i);
         dots = 0;
         at_line_start = true;
+        if (open_.empty()) value_next = false;  // a key-value pair is one line
         break;
       case ' ':
       case '\t':
@@ -205,30 +237,32 @@ std::string PreScanner::Run() {
         break;
       case '"':
       case '\'':
-        // toml++ reads a bare value (a number, a date) by looking ahead to
-        // what ends it, asking its whitespace test about every character on
-        // the way, into what we take for a string.
-        ok = (i == start || StartsAString(text_[i - 1]) ||
-              Fail(i, "a quote inside a bare key or value")) &&
-             String(&i);
+        ok = String(&i);
         break;
-      case '[':
+      case '[': {
         dots = 0;
         // Only at the top level can a line start with a table header.
-        ok = (depth > 0 || !was_at_line_start || Header(i)) && Deeper(i, &depth);
+        bool header = open_.empty() ? was_at_line_start : open_.back() == 'h';
+        ok = (!header || !open_.empty() || Header(i)) && Open(i, header ? 'h' : '[');
+        value_next = !header;
         break;
+      }
       case '{':
         dots = 0;
-        ok = Deeper(i, &depth);
+        ok = Open(i, '{');
         break;
       case ']':
       case '}':
         dots = 0;
-        if (depth > 0) --depth;
+        if (!open_.empty()) open_.pop_back();
         break;
       case '=':
+        dots = 0;
+        value_next = true;
+        break;
       case ',':
         dots = 0;
+        value_next = !open_.empty() && open_.back() == '[';
         break;
       case '.':
         if (++dots >= kMaxNesting) {

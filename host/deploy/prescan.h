@@ -15,10 +15,12 @@
 //    U+2D6E-U+3167 and U+FBDE-U+FEFE: an assertion in a debug build, and
 //    __builtin_unreachable, undefined behaviour, in the release library
 //    (`x = 1ö` is enough). A leading byte order mark is allowed.
-//  * A quote right after a bare key or value (`x = 7"é"`, `a"b" = 1`):
-//    toml++ reads a bare value by looking ahead, with the same whitespace
-//    test, over up to 127 characters until what ends it, into the string we
-//    would skip. Never valid TOML.
+//  * A quote in a bare value (`x = 7"é"`, `t = 00:00"é"`): toml++ reads a
+//    number, date or boolean by looking ahead, with the same whitespace test,
+//    until what ends it (whitespace, ',', ']', '}', '#'), through what we
+//    would skip as a string. Never valid TOML.
+//  * A '}' where an array expects a value (`a = [1, }`): toml++'s
+//    parse_value asserts that a value does not start on what ends one.
 //  * A table header whose '[' or '[[' is not followed by a key (a newline,
 //    '#', '%' ...): toml++'s parse_key asserts that it starts on a key
 //    character (TOML_ASSERT_ASSUME, __builtin_assume in the release
@@ -32,8 +34,9 @@
 //
 // The scan knows just enough TOML to do this in one linear pass: strings
 // (basic, literal, multi-line) and their escapes, comments, the brackets of
-// arrays, inline tables and table headers, and the dots of dotted keys (a
-// dot in a value, as in 1.5, is never more than one per value). Where the
+// arrays, inline tables and table headers, where values start (after '=',
+// and after '[' or ',' in an array), and the dots of dotted keys (a dot in
+// a value, as in 1.5, is never more than one per value). Where the
 // text is not TOML its view may differ from toml++'s, but only after a place
 // where toml++ stops with an error of its own.
 //

@@ -137,14 +137,29 @@ TEST(PreScanTest, NonAsciiAfterABackslashIsRefused) {
             "");
 }
 
-TEST(PreScanTest, QuoteRightAfterABareWordIsRefused) {
-  EXPECT_EQ(Find("a = 1\nb = 74x\"\xd0\x80\""),
-            (Problem{"a quote inside a bare key or value", 2, 8}));
-  EXPECT_NE(Check("a'b' = 1"), "");
-  // Where strings start, and a multi-line string's extra closing quotes.
-  EXPECT_EQ(Check("\xef\xbb\xbf\"a\".'b' = \"x\"\nc=[\"d\",'e',{\"f\"=\"\"\"g\"\"\"\"\"}]\n"
-                  "[\"h\"]\n[[ 'i' ]]\n"),
+TEST(PreScanTest, QuoteInABareValueIsRefused) {
+  const std::string quote = "a quote inside a bare value (a number, date or boolean)";
+  EXPECT_EQ(Find("a = 1\nb = 74x\"\xd0\x80\""), (Problem{quote, 2, 8}));
+  EXPECT_EQ(Find("n = 00=?==\"\"\"--\xef\xb3\xbf\"\"\""), (Problem{quote, 1, 11}));
+  EXPECT_EQ(Find("o = -66.'''&'\xd0\x8b'''"), (Problem{quote, 1, 9}));
+  EXPECT_EQ(Find("a = [1,\n  2'\xd0\x8b']"), (Problem{quote, 2, 4}));
+  EXPECT_EQ(Find("t = {x = true\"\xd0\x8b\"}"), (Problem{quote, 1, 14}));
+  EXPECT_EQ(Find("d = 1979-05-27 07\"\xd0\x8b\""), (Problem{quote, 1, 18}));
+  // Keys may be quoted anywhere; values are strings, arrays, tables, or bare
+  // up to what ends them.
+  EXPECT_EQ(Check("\xef\xbb\xbf\"a\".'b'.c = \"x\"\nc=[\"d\",'e',{\"f\"=\"\"\"g\"\"\"\"\"}]\n"
+                  "[\"h\"]\n[[ 'i' ]]\nj = { k.'l' = 1, \"m\" = 2 }\nn = [ # c\n 1 , 2,]\n"
+                  "o = 1979-05-27 07:32:00 # 'p'\nq = 1979-05-27 \"r\"\n"),
             "");
+}
+
+TEST(PreScanTest, CloseBraceWhereAnArrayExpectsAValueIsRefused) {
+  const std::string brace = "'}' where an array expects a value or ']'";
+  EXPECT_EQ(Find("a = [}"), (Problem{brace, 1, 6}));
+  EXPECT_EQ(Find("a = [1,\n # x\n}"), (Problem{brace, 3, 1}));
+  EXPECT_EQ(Find("oo=[}}}}SXXX}66"), (Problem{brace, 1, 5}));
+  // Elsewhere toml++ reports it itself.
+  EXPECT_EQ(Check("a = {b = }\nc = }\nd = [1 }\ne = [,]\n"), "");
 }
 
 // Many diagnostics: one per key, the first kMaxReported reported.
