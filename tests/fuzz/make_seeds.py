@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the exchange and syscalls fuzz targets.
+"""Writes the seed corpora of the exchange, syscalls and codec fuzz targets.
 
 Each seed is a script of steps (tests/fuzz/common/steps.h): a selector byte,
 a u16 little-endian length, then that many bytes. The requests follow
@@ -148,6 +148,82 @@ def syscalls_seeds():
     }
 
 
+# --- codec (tests/codec/proto, hostile.proto) -------------------------------
+# A seed is a selector byte (fuzz_codec.cc: 0 Everything, 1 Legacy, 2 Team,
+# 3 Cases), then an encoded message.
+
+def fixed32(number, value, fmt="<I"):
+    return varint(number << 3 | 5) + struct.pack(fmt, value)
+
+
+def fixed64(number, value, fmt="<Q"):
+    return varint(number << 3 | 1) + struct.pack(fmt, value)
+
+
+def zigzag(n):
+    return (n << 1) ^ (n >> 63)
+
+
+def packed(number, payload):
+    return field(number, payload)
+
+
+def group(number, body):
+    return varint(number << 3 | 3) + body + varint(number << 3 | 4)
+
+
+def nested(a=0, b=b"", children=(), depth=0):
+    return (field(1, a) + field(2, b) + b"".join(field(3, c) for c in children) +
+            field(4, depth))
+
+
+def codec_seeds():
+    scalars = (field(1, -5) + field(2, 1 << 40) + field(3, 0xFFFFFFFF) + field(4, 2**64 - 1) +
+               field(5, zigzag(-3)) + field(6, zigzag(-(1 << 50))) + fixed32(7, 7) +
+               fixed64(8, 8) + fixed32(9, -9, "<i") + fixed64(10, -10, "<q") +
+               fixed32(11, 1.5, "<f") + fixed64(12, -2.25, "<d") + field(13, 1) +
+               field(14, "h\u00e9llo \U0001f600".encode()) + field(15, b"\0\xff") +
+               field(16, -1) + field(17, 1) +
+               field(18, nested(1, b"x", [nested(2, depth=1)], 1)) +
+               field(19, field(1, zigzag(-4)) + field(2, 5) + field(3, b"p")) + field(20, 1))
+    repeated = (packed(31, varint(1) + varint(2**64 - 1) + varint(300)) +
+                packed(42, struct.pack("<dd", 0.5, -1e300)) + field(44, b"a") + field(44, b"") +
+                field(47, nested(1)) + field(47, nested(b=b"y")) + field(51, 7) + field(51, 8) +
+                field(56, 2) + packed(43, b"\x01\x00\x01"))
+    maps = (field(61, field(1, b"k") + field(2, b"v")) +
+            field(62, field(1, 2**64 - 1) + field(2, 5)) +
+            field(63, field(1, 7) + field(2, nested(1))) +
+            field(64, field(1, zigzag(-2)) + field(2, 2)) +
+            field(65, field(1, 1) + field(2, b"\x01")) +
+            field(66, fixed64(1, 3) + fixed64(2, 0.25, "<d")) +
+            field(67, fixed32(1, -1, "<i") + field(2, field(3, b"l"))) +
+            field(68, field(1, b"r") + field(2, field(1, 1))))
+    odd = (field(72, b"one") + field(71, 3) + field(81, 0) + field(82, b"") + field(85, 0) +
+           field(90, field(90, field(13, 1))) + field(91, b"") + field(91, field(1, 2)) +
+           field(100, 1) + field(101, b"ns") + field(536870911, 9) +
+           fixed64(12, 0x7FF8000000000001) + fixed64(84, 0x8000000000000000) +
+           field(1000, 5) + group(1001, field(1, 1)))  # unknown fields, skipped
+    legacy = (field(1, 42) + field(2, b"n") + field(10, 1) + field(11, 3) + field(12, 1) +
+              field(12, 2) + packed(13, varint(3) + varint(4)) + field(15, 2) + field(15, 9) +
+              field(14, field(1, 1) + field(14, field(1, 2))) +
+              group(19, field(20, 1) + field(21, field(1, 3)) + group(22, field(23, b"t")) +
+                    group(22, b"")) + field(100, 7))
+    player = field(5, 3)
+    team = (field(1, field(1, b"a") + field(2, field(3, field(2, player)))) + field(2, player) +
+            field(3, field(4, field(5, b"x"))) + field(4, player) +
+            field(6, field(1, -1) + field(2, field(5, b"n"))))
+    return {
+        "everything_scalars": b"\0" + scalars,
+        "everything_repeated": b"\0" + repeated,
+        "everything_maps": b"\0" + maps,
+        "everything_oneof_recursion_unknown": b"\0" + odd,
+        "legacy_groups": b"\1" + legacy,
+        "legacy_missing_required": b"\1" + field(2, b"no id"),
+        "team_recursion": b"\2" + team,
+        "cases_oneof": b"\3" + field(3, b"kFooNotSet") + field(1, 5) + field(4, 1) + field(5, 2),
+    }
+
+
 def write(target, seeds):
     directory = os.path.join(HERE, target, "corpus")
     os.makedirs(directory, exist_ok=True)
@@ -159,3 +235,4 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("exchange", exchange_seeds())
     write("syscalls", syscalls_seeds())
+    write("codec", codec_seeds())
