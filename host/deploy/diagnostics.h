@@ -67,6 +67,13 @@ std::string TomlKey(std::string_view key);
 std::optional<DeploymentOptions> Parse(const std::filesystem::path& path,
                                        std::string_view deployment_name,
                                        Diagnostics& diagnostics);
+// Parse's work on the descriptor's text, already read: `file` names it in
+// messages and `descriptor_dir` fills DeploymentOptions::descriptor_dir.
+// Also the entry point of the descriptor fuzzer (tests/fuzz/descriptor).
+std::optional<DeploymentOptions> ParseText(std::string_view text, const std::string& file,
+                                           const std::filesystem::path& descriptor_dir,
+                                           std::string_view deployment_name,
+                                           Diagnostics& diagnostics);
 void Validate(const DeploymentOptions& deployment, Diagnostics& diagnostics,
               std::vector<std::string>* warnings);
 void Resolve(DeploymentOptions& deployment,

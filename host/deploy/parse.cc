@@ -13,7 +13,7 @@
 #include <toml++/toml.h>
 
 #include "diagnostics.h"
-#include "nesting.h"
+#include "prescan.h"
 #include "parigot/deploy/descriptor.h"
 
 namespace parigot::deploy {
@@ -476,8 +476,16 @@ std::optional<DeploymentOptions> Parse(const fs::path& path,
     diagnostics.Add({file, 0, 0}, "", "cannot read descriptor");
     return std::nullopt;
   }
+  return ParseText(text, file, fs::absolute(path, ec).parent_path().lexically_normal(),
+                   deployment_name, diagnostics);
+}
+
+std::optional<DeploymentOptions> ParseText(std::string_view text, const std::string& file,
+                                           const fs::path& descriptor_dir,
+                                           std::string_view deployment_name,
+                                           Diagnostics& diagnostics) {
   int line = 0, column = 0;
-  if (std::string deep = CheckNesting(text, &line, &column); !deep.empty()) {
+  if (std::string deep = PreScan(text, &line, &column); !deep.empty()) {
     diagnostics.Add({file, line, column}, "", deep);
     return std::nullopt;
   }
@@ -514,7 +522,7 @@ std::optional<DeploymentOptions> Parse(const fs::path& path,
 
   d.key_path = "config." + TomlKey(d.name);
   d.descriptor_path = file;
-  d.descriptor_dir = fs::absolute(path, ec).parent_path().lexically_normal();
+  d.descriptor_dir = descriptor_dir;
   d.location = parser.Loc(config->as_table()->find(d.name)->first.source());
   parser.ParseDeployment(*table, d);
   return d;
