@@ -27,8 +27,9 @@ constexpr std::array<std::string_view, 8> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 9> kMicroserviceKeys = {
-    "WasmPath", "Arg", "Env", "Server", "Main", "Test", "Engine", "Host", "TimeLimit"};
+constexpr std::array<std::string_view, 10> kMicroserviceKeys = {
+    "WasmPath", "Arg", "Env",  "Server",    "Main",
+    "Test",     "Engine", "Host", "TimeLimit", "MemoryLimit"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
                                                            "Address"};
@@ -241,6 +242,21 @@ class Parser {
     }
   }
 
+  // MemoryLimit: an integer of bytes, or a string with a unit ("64MiB").
+  // Its range is checked by ValidateDeployment.
+  std::optional<uint64_t> ParseMemoryLimit(const toml::node& node,
+                                           const std::string& full) {
+    if (const auto* bytes = node.as_integer()) {
+      if (**bytes >= 0) return static_cast<uint64_t>(**bytes);
+    } else if (const auto* text = node.as_string()) {
+      if (auto size = ParseByteSize(**text)) return size;
+    }
+    Error(node.source(), full,
+          "expected a number of bytes: an integer >= 0, or a string such as "
+          "\"64MiB\" (units B, KiB, MiB, GiB)");
+    return std::nullopt;
+  }
+
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
@@ -270,6 +286,8 @@ class Parser {
           continue;
         }
         ms.time_limit = std::chrono::milliseconds(**node->as_integer());
+      } else if (k == "MemoryLimit") {
+        ms.memory_limit = ParseMemoryLimit(*node, full);
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;

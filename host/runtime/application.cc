@@ -203,7 +203,8 @@ Result<ApplicationResult> RunApplication(
       imports.push_back(std::move(syscall));
     }
     Result<std::unique_ptr<engine::Instance>> instance =
-        (*module)->Instantiate(imports, nullptr);
+        (*module)->Instantiate(imports, nullptr, {.memory_limit = ms->memory_limit.value_or(
+                                                      engine::kDefaultMemoryLimit)});
     if (!instance.ok()) {
       return Status(instance.status().code(),
                     deploy::DescribeKey(*ms, "") + ": " +
