@@ -4,11 +4,12 @@
 #include <array>
 
 #include "host/engine/wasm_reader.h"
+#include "wabt/binary-reader-ir.h"
 #include "wabt/binary-reader.h"
 #include "wabt/error-formatter.h"
 #include "wabt/feature.h"
-#include "wabt/interp/binary-reader-interp.h"
-#include "wabt/interp/interp.h"
+#include "wabt/ir.h"
+#include "wabt/validator.h"
 
 namespace parigot::engine {
 namespace {
@@ -39,6 +40,7 @@ constexpr std::array<VectorSection, 13> kSections = {{
 
 constexpr uint8_t kTableSectionId = 4;
 constexpr uint8_t kMemorySectionId = 5;
+constexpr uint8_t kDataSectionId = 11;
 
 Status Refuse(std::string_view debug_name, const Status& status) {
   return InvalidArgumentError(std::string(debug_name) + ": " + status.message());
@@ -95,6 +97,66 @@ Status ReadSectionLimits(Reader& body, uint8_t id, uint32_t count, ModuleFacts& 
   return Status::Ok();
 }
 
+// Skips a constant expression up to and including its `end`. False if it
+// holds an instruction this walk does not know (left to the decoder).
+Result<bool> SkipConstExpr(Reader& body) {
+  for (;;) {
+    Result<uint8_t> op = body.Byte("a constant expression");
+    if (!op.ok()) return op.status();
+    Status skipped = Status::Ok();
+    switch (*op) {
+      case 0x0b: return true;  // end
+      case 0x41:               // i32.const (sleb, read as a u32: same length)
+      case 0x42:               // i64.const: a LEB of up to 10 bytes
+        for (int i = 0;; ++i) {
+          Result<uint8_t> b = body.Byte("a constant");
+          if (!b.ok()) return b.status();
+          if ((*b & 0x80) == 0) break;
+          if (i == 9) return false;
+        }
+        break;
+      case 0x43: skipped = body.Bytes(4, "an f32 constant").status(); break;
+      case 0x44: skipped = body.Bytes(8, "an f64 constant").status(); break;
+      case 0x23:  // global.get
+      case 0xd2:  // ref.func
+        skipped = body.U32("an index").status();
+        break;
+      case 0xd0: skipped = body.Byte("a reference type").status(); break;  // ref.null
+      default: return false;
+    }
+    if (!skipped.ok()) return skipped;
+  }
+}
+
+// The data segments' flags: 0 (active, memory 0), 1 (passive) or 2 (active,
+// explicit memory). libwabt 1.0.32 reads 3 to 7 as well, and its
+// interpreter then cannot read the module it re-encodes.
+Status ReadDataSegments(Reader& body, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    const size_t at = body.module_offset();
+    Result<uint32_t> flags = body.U32("a data segment's flags");
+    if (!flags.ok()) return flags.status();
+    if (*flags > 2) {
+      return Reader::Error("a data segment's flags",
+                           "are " + std::to_string(*flags) + "; only 0, 1 and 2 exist", at);
+    }
+    if (*flags == 2) {
+      Result<uint32_t> memory = body.U32("a data segment's memory");
+      if (!memory.ok()) return memory.status();
+    }
+    if (*flags != 1) {
+      Result<bool> skipped = SkipConstExpr(body);
+      if (!skipped.ok()) return skipped.status();
+      if (!*skipped) return Status::Ok();
+    }
+    Result<uint32_t> size = body.U32("a data segment's size");
+    if (!size.ok()) return size.status();
+    Status bytes = body.Bytes(*size, "a data segment's bytes").status();
+    if (!bytes.ok()) return bytes;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ModuleFacts> PreScanModule(std::span<const uint8_t> wasm, std::string_view debug_name) {
@@ -136,29 +198,44 @@ Result<ModuleFacts> PreScanModule(std::span<const uint8_t> wasm, std::string_vie
                                       std::to_string(body.remaining()) + " bytes can hold",
                                   count_at));
     }
-    Status limits = ReadSectionLimits(body, section->id, *count, facts);
-    if (!limits.ok()) return Refuse(debug_name, limits);
+    Status entries = section->id == kDataSectionId
+                         ? ReadDataSegments(body, *count)
+                         : ReadSectionLimits(body, section->id, *count, facts);
+    if (!entries.ok()) return Refuse(debug_name, entries);
   }
   return facts;
 }
 
-Result<ModuleFacts> ValidateModule(std::span<const uint8_t> wasm, std::string_view debug_name) {
+Result<ModuleFacts> ValidateModule(std::span<const uint8_t> wasm, std::string_view debug_name,
+                                   wabt::Module* decoded) {
   Result<ModuleFacts> facts = PreScanModule(wasm, debug_name);
   if (!facts.ok()) return facts.status();
 
-  // The same reader and options as the interpreter (interp/interp_engine.cc).
+  // What wasm2c runs (and wasm-validate): libwabt's IR reader, then its
+  // validator. The interpreter's own reader is laxer (wabt 1.0.32 accepts
+  // code after a function's final `end`), so it is not the reference.
   std::string name(debug_name);
   wabt::Features features;
-  wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/false,
+  wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/true,
                                   /*stop_on_first_error=*/true,
                                   /*fail_on_custom_section_error=*/false);
   wabt::Errors errors;
-  wabt::interp::ModuleDesc desc;
-  if (wabt::Failed(wabt::interp::ReadBinaryInterp(name, wasm.data(), wasm.size(), options,
-                                                  &errors, &desc))) {
+  wabt::Module local;
+  wabt::Module& module = decoded != nullptr ? *decoded : local;
+  if (wabt::Failed(wabt::ReadBinaryIr(name.c_str(), wasm.data(), wasm.size(), options, &errors,
+                                      &module)) ||
+      wabt::Failed(wabt::ValidateModule(&module, &errors, wabt::ValidateOptions(features)))) {
     std::string msg = wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary);
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     return InvalidArgumentError(name + ": invalid wasm: " + msg);
+  }
+  // The interpreter adds an export of its own by this name
+  // (interp/interrupt_checks.h): refused on every engine, not just there.
+  for (const wabt::Export* exported : module.exports) {
+    if (exported->name == kReservedExport) {
+      return InvalidArgumentError(name + ": exports " + std::string(kReservedExport) +
+                                  ", a name reserved for the host");
+    }
   }
   return facts;
 }

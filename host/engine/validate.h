@@ -16,8 +16,9 @@
 //    host's limits beyond the standard: a table of at most kMaxTableElements
 //    elements (V8's limit), since both engines allocate a table's minimum
 //    eagerly. It also reads the ModuleFacts Instantiate needs.
-// 2. Full decoding and validation by libwabt's validating reader (the
-//    interpreter's, ReadBinaryInterp, with wabt's default features).
+// 2. Full decoding and validation by libwabt, as wasm2c does it: its IR
+//    reader and its validator (wabt's default features); and no export
+//    named kReservedExport.
 //
 // ValidateModule runs both; every engine calls it first, except that the AOT
 // engine, which finds a module's compiled artifact by the hash of its bytes,
@@ -43,6 +44,10 @@
 #include "host/engine/engine.h"
 #include "parigot/status.h"
 
+namespace wabt {
+struct Module;
+}  // namespace wabt
+
 namespace parigot::engine {
 
 // At most this many sections, custom sections included. A clang-built guest
@@ -53,6 +58,10 @@ inline constexpr size_t kMaxSections = 1024;
 inline constexpr uint64_t kMaxTableElements = 10'000'000;
 
 inline constexpr uint64_t kWasmPageSize = 65536;
+
+// An export name that the host keeps for itself (the interpreter's
+// interrupt flag): a module exporting it is refused.
+inline constexpr std::string_view kReservedExport = "__parigot_interrupt";
 
 // What Instantiate needs to know about a valid module.
 struct ModuleFacts {
@@ -68,9 +77,12 @@ struct ModuleFacts {
 // a wasm module...").
 Result<ModuleFacts> PreScanModule(std::span<const uint8_t> wasm, std::string_view debug_name);
 
-// Steps 1 and 2. Errors: as PreScanModule, then InvalidArgument,
-// "<debug_name>: invalid wasm: <libwabt's message>".
-Result<ModuleFacts> ValidateModule(std::span<const uint8_t> wasm, std::string_view debug_name);
+// Steps 1 and 2. If `decoded` is not null, it receives the decoded module
+// (for an engine that works on libwabt's IR). Errors: as PreScanModule, then
+// InvalidArgument, "<debug_name>: invalid wasm: <libwabt's message>", or
+// "<debug_name>: exports __parigot_interrupt, a name reserved for the host".
+Result<ModuleFacts> ValidateModule(std::span<const uint8_t> wasm, std::string_view debug_name,
+                                   wabt::Module* decoded = nullptr);
 
 // The whole pages `options.memory_limit` allows (rounded down; at most
 // 65536, all of wasm32's address space).

@@ -20,6 +20,7 @@
 #include "wabt/feature.h"
 #include "wabt/interp/binary-reader-interp.h"
 #include "wabt/interp/interp.h"
+#include "wabt/ir.h"
 
 namespace parigot::engine {
 namespace internal {
@@ -385,7 +386,8 @@ class InterpEngine final : public Engine {
                                        std::string_view debug_name) const override {
     // First, as every engine: the same verdict and messages everywhere, and
     // nothing allocated for a malformed module beyond its size.
-    Result<ModuleFacts> facts = ValidateModule(wasm, debug_name);
+    wabt::Module decoded;
+    Result<ModuleFacts> facts = ValidateModule(wasm, debug_name, &decoded);
     if (!facts.ok()) return facts.status();
     wabt::Features features;  // wabt's defaults: the MVP plus what clang emits
     wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/false,
@@ -394,7 +396,7 @@ class InterpEngine final : public Engine {
     wabt::Errors errors;
     wi::ModuleDesc desc;
     std::string name(debug_name);
-    Result<std::vector<uint8_t>> checked = internal::AddInterruptChecks(wasm, name);
+    Result<std::vector<uint8_t>> checked = internal::AddInterruptChecks(decoded, name);
     if (!checked.ok()) return checked.status();
     wabt::Result r =
         wi::ReadBinaryInterp(name, checked->data(), checked->size(), options, &errors, &desc);
