@@ -12,10 +12,12 @@
 //    empty custom sections); for every section that is a vector, a count its
 //    bytes can hold at the smallest encoding of an entry (the decoder
 //    reserves vectors by those counts, so no count reaches it that could
-//    reserve more than a small multiple of the module's size); and this
-//    host's limits beyond the standard: a table of at most kMaxTableElements
-//    elements (V8's limit), since both engines allocate a table's minimum
-//    eagerly. It also reads the ModuleFacts Instantiate needs.
+//    reserve more than a small multiple of the module's size); data
+//    segments' flags (0, 1 or 2: libwabt 1.0.32 reads 3 to 7 as well); and
+//    this host's limits beyond the standard: a table of at most
+//    kMaxTableElements elements (V8's limit), since both engines allocate a
+//    table's minimum eagerly. It also reads the ModuleFacts Instantiate
+//    needs.
 // 2. Full decoding and validation by libwabt, as wasm2c does it: its IR
 //    reader and its validator (wabt's default features); and no export
 //    named kReservedExport.
