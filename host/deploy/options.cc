@@ -54,6 +54,26 @@ std::optional<EngineKind> ParseEngineKind(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<uint64_t> ParseByteSize(std::string_view text) {
+  constexpr std::pair<std::string_view, int> kUnits[] = {
+      {"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30}};
+  size_t digits = 0;
+  uint64_t value = 0;
+  for (; digits < text.size() && text[digits] >= '0' && text[digits] <= '9'; ++digits) {
+    if (value > (uint64_t{1} << 63) / 10) return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(text[digits] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  std::string_view unit = text.substr(digits);
+  if (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  for (const auto& [name, shift] : kUnits) {
+    if (unit != name) continue;
+    if (value > ((uint64_t{1} << 63) >> shift)) return std::nullopt;
+    return value << shift;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // "file:line: key" for `key` of a table whose full dotted key is `table_path`.

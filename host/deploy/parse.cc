@@ -28,10 +28,10 @@ constexpr std::array<std::string_view, 8> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 13> kMicroserviceKeys = {
-    "WasmPath", "Arg",     "Env",         "Server",        "Main",
-    "Test",     "Engine",  "Host",        "TimeLimit",     "Restart",
-    "MaxRestarts", "RestartWindow", "RestartBackoff"};
+constexpr std::array<std::string_view, 14> kMicroserviceKeys = {
+    "WasmPath",    "Arg",           "Env",           "Server",      "Main",
+    "Test",        "Engine",        "Host",          "TimeLimit",   "MemoryLimit",
+    "Restart",     "MaxRestarts",   "RestartWindow", "RestartBackoff"};
 constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
@@ -258,6 +258,21 @@ class Parser {
     Error(node.source(), full, std::move(message));
   }
 
+  // MemoryLimit: an integer of bytes, or a string with a unit ("64MiB").
+  // Its range is checked by ValidateDeployment.
+  std::optional<uint64_t> ParseMemoryLimit(const toml::node& node,
+                                           const std::string& full) {
+    if (const auto* bytes = node.as_integer()) {
+      if (**bytes >= 0) return static_cast<uint64_t>(**bytes);
+    } else if (const auto* text = node.as_string()) {
+      if (auto size = ParseByteSize(**text)) return size;
+    }
+    Error(node.source(), full,
+          "expected a number of bytes: an integer >= 0, or a string such as "
+          "\"64MiB\" (units B, KiB, MiB, GiB)");
+    return std::nullopt;
+  }
+
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
@@ -308,6 +323,8 @@ class Parser {
           UnknownName(*node, full, "restart policy", value, kRestartModes,
                       "\"on-failure\", \"always\" or \"never\"");
         }
+      } else if (k == "MemoryLimit") {
+        ms.memory_limit = ParseMemoryLimit(*node, full);
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;

@@ -50,6 +50,13 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
                     "must be between 0 and 60000 milliseconds, got " +
                         std::to_string(ms.restart_backoff.count()));
   }
+  if (ms.memory_limit && (*ms.memory_limit < kMinMemoryLimit ||
+                          *ms.memory_limit > kMaxMemoryLimit)) {
+    diagnostics.Add(Where(ms.key_locations, "MemoryLimit", ms.location),
+                    FullKey(ms, "MemoryLimit"),
+                    "must be between 64 KiB (65536) and 4 GiB (4294967296) bytes, got " +
+                        std::to_string(*ms.memory_limit));
+  }
   if (ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),

@@ -151,6 +151,53 @@ RestartBackoff = 60001
             "60000 milliseconds, got 60001");
 }
 
+TEST_F(ValidateTest, MemoryLimitIsBytesOrASizeWithAUnit) {
+  Touch("a.wasm");
+  for (auto [text, bytes] : {std::pair<std::string, uint64_t>{"65536", 65536},
+                             {R"("64MiB")", uint64_t{64} << 20},
+                             {R"("1 GiB")", uint64_t{1} << 30},
+                             {R"("4GiB")", uint64_t{4} << 30},
+                             {R"("640KiB")", 640 * 1024},
+                             {R"("131072B")", 131072}}) {
+    SCOPED_TRACE(text);
+    auto ok = LoadDeployment(
+        Descriptor("[config.dev.microservice.a]\nWasmPath = \"a.wasm\"\nMemoryLimit = " +
+                   text + "\n"),
+        "");
+    ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+    EXPECT_EQ(ok->microservices[0].memory_limit, bytes);
+  }
+  auto defaulted = LoadDeployment(Descriptor("[config.dev.microservice.a]\nWasmPath = \"a.wasm\"\n"), "");
+  ASSERT_TRUE(defaulted.ok());
+  EXPECT_FALSE(defaulted->microservices[0].memory_limit);
+}
+
+TEST_F(ValidateTest, MemoryLimitOutOfRangeOrMalformed) {
+  Touch("a.wasm");
+  auto check = [&](const std::string& value, const std::string& error) {
+    SCOPED_TRACE(value);
+    auto bad = LoadDeployment(
+        Descriptor("[config.dev.microservice.a]\nWasmPath = \"a.wasm\"\nMemoryLimit = " +
+                   value + "\n"),
+        "");
+    EXPECT_EQ(ErrorOf(bad), error);
+  };
+  const std::string range =
+      "app.toml:3:1: config.dev.microservice.a.MemoryLimit: must be between 64 KiB (65536) "
+      "and 4 GiB (4294967296) bytes, got ";
+  check("65535", range + "65535");
+  check(R"("5GiB")", range + "5368709120");
+  check("0", range + "0");
+  const std::string malformed =
+      "config.dev.microservice.a.MemoryLimit: expected a number of bytes: an integer >= 0, "
+      "or a string such as \"64MiB\" (units B, KiB, MiB, GiB)";
+  check("-1", "app.toml:3:15: " + malformed);
+  check(R"("64MB")", "app.toml:3:15: " + malformed);
+  check(R"("lots")", "app.toml:3:15: " + malformed);
+  check(R"("99999999999999999999GiB")", "app.toml:3:15: " + malformed);
+  check("1.5", "app.toml:3:15: " + malformed);
+}
+
 TEST_F(ValidateTest, EmptyTimezone) {
   Touch("a.wasm");
   auto d = LoadDeployment(Descriptor(R"([config.dev]

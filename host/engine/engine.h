@@ -3,7 +3,8 @@
 // Three steps, as in wabt's own API (STYLE #8):
 //
 //   Engine::Load(wasm bytes)            -> Module   (decoded + validated code)
-//   Module::Instantiate(imports, data)  -> Instance (memory, tables, globals)
+//   Module::Instantiate(imports, data, options)
+//                                       -> Instance (memory, tables, globals)
 //   Instance::Call(export, args)        -> RunOutcome (returned/exited/trapped)
 //
 // Nothing here is specific to one engine: the wabt interpreter (interp/) and
@@ -219,6 +220,25 @@ class Instance {
   Instance() = default;
 };
 
+// The largest linear memory a guest may have unless told otherwise: 1 GiB.
+// Big enough for a guest handling messages of tens of megabytes (each is
+// copied a few times: received, decoded, answered); small enough that one
+// runaway guest cannot take most of a small machine, and that a module
+// declaring a huge minimum (up to 4 GiB) is refused rather than committed.
+// The deployment descriptor changes it per microservice (MemoryLimit).
+inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{1} << 30;
+
+// Limits of one instance, given to Module::Instantiate.
+struct InstanceOptions {
+  // The largest linear memory the instance may have, in bytes, rounded down
+  // to whole 64 KiB pages (anything from 4 GiB up means no limit beyond
+  // wasm32's own). memory.grow past it fails as WebAssembly specifies
+  // (returns -1, the memory unchanged), on every engine; a module whose
+  // declared minimum exceeds it is refused by Instantiate. Below the
+  // module's own declared maximum, it wins. Default: kDefaultMemoryLimit.
+  uint64_t memory_limit = kDefaultMemoryLimit;
+};
+
 // Decoded, validated code. Immutable; Instantiate may be called from several
 // threads at once.
 class Module {
@@ -232,11 +252,20 @@ class Module {
   // signature; extra entries in `imports` are ignored. Errors: NotFound
   // naming the missing import ("hello.wasm: missing import
   // env.foo: (i32) -> ()"), InvalidArgument on a signature mismatch or a
-  // non-function import; Aborted if the start function traps or exits.
+  // non-function import; ResourceExhausted if the module's memory minimum
+  // exceeds options.memory_limit ("hello.wasm: its memory's minimum, 2 GiB
+  // (32768 pages), exceeds its memory limit of 1 GiB") or the memory cannot
+  // be reserved; Aborted if the start function traps or exits.
   // `imports` is copied; `user_data` is not owned and must outlive the
   // instance (host callbacks see it as CallContext::user_data()).
-  virtual Result<std::unique_ptr<Instance>> Instantiate(
-      std::span<const HostFunction> imports, void* user_data) const = 0;
+  virtual Result<std::unique_ptr<Instance>> Instantiate(std::span<const HostFunction> imports,
+                                                        void* user_data,
+                                                        const InstanceOptions& options) const = 0;
+  // Instantiate with the default InstanceOptions.
+  Result<std::unique_ptr<Instance>> Instantiate(std::span<const HostFunction> imports,
+                                                void* user_data) const {
+    return Instantiate(imports, user_data, InstanceOptions{});
+  }
 
   virtual const std::vector<ImportInfo>& imports() const = 0;
   virtual const std::vector<ExportInfo>& exports() const = 0;
@@ -256,7 +285,10 @@ class Engine {
 
   // Decodes and validates a wasm binary. `debug_name` (usually the guest's
   // name or file name) prefixes every message about this module and its
-  // instances. Errors: InvalidArgument with the decoder's messages.
+  // instances. Every engine first runs the same validator (validate.h), so
+  // all engines refuse the same modules with the same messages, before
+  // allocating anything for them. Errors: InvalidArgument with the
+  // validator's messages.
   virtual Result<std::unique_ptr<Module>> Load(std::span<const uint8_t> wasm,
                                                std::string_view debug_name) const = 0;
 

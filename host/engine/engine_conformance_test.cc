@@ -237,6 +237,79 @@ TEST_P(EngineTest, InvalidWasmIsAnError) {
   EXPECT_NE(module.status().message().find("junk.wasm"), std::string::npos);
 }
 
+// memory.grow past the instance's memory limit fails as WebAssembly
+// specifies: -1, and the memory keeps its size; up to the limit it grows,
+// and the limit wins over a larger declared maximum.
+TEST_P(EngineTest, MemoryGrowPastTheLimitFails) {
+  for (std::string_view memory : {"(memory (export \"memory\") 1)",
+                                  "(memory (export \"memory\") 1 100)"}) {
+    SCOPED_TRACE(memory);
+    module_ = LoadWat(*engine_, "(module " + std::string(memory) + R"(
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "poke") (param i32) (i32.store8 (local.get 0) (i32.const 1)))))");
+    ASSERT_TRUE(module_);
+    // Not a whole number of pages: rounded down to 4 pages.
+    auto inst = module_->Instantiate({}, nullptr, {.memory_limit = 4 * 65536 + 100});
+    ASSERT_TRUE(inst.ok()) << inst.status().ToString();
+    Instance& guest = **inst;
+    EXPECT_EQ(Run(guest, "grow", {2}).results.at(0), 1u);
+    EXPECT_EQ(Run(guest, "grow", {2}).results.at(0), 0xffffffffu);
+    EXPECT_EQ(Run(guest, "size").results.at(0), 3u);
+    EXPECT_EQ(guest.Memory().size(), 3u * 65536);
+    EXPECT_EQ(Run(guest, "grow", {1}).results.at(0), 3u);
+    EXPECT_EQ(Run(guest, "grow", {1}).results.at(0), 0xffffffffu);
+    EXPECT_EQ(Run(guest, "size").results.at(0), 4u);
+    EXPECT_TRUE(Run(guest, "poke", {4 * 65536 - 1}).returned());
+    RunOutcome past = Run(guest, "poke", {4 * 65536});
+    EXPECT_TRUE(past.trapped()) << past.ToString();
+    EXPECT_EQ(past.trap_kind, TrapKind::kOutOfBounds);
+  }
+}
+
+// A module whose declared minimum exceeds the limit is refused before any
+// memory is allocated, with the same message on every engine.
+TEST_P(EngineTest, MinimumAboveTheLimitIsRefused) {
+  module_ = LoadWat(*engine_, R"((module (memory (export "memory") 5)))");
+  ASSERT_TRUE(module_);
+  auto inst = module_->Instantiate({}, nullptr, {.memory_limit = 4 * 65536});
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(inst.status().message(),
+            "test.wasm: its memory's minimum, 320 KiB (5 pages), exceeds its memory "
+            "limit of 256 KiB");
+  EXPECT_TRUE(module_->Instantiate({}, nullptr, {.memory_limit = 5 * 65536}).ok());
+
+  // 4 GiB, all of wasm32, is above the default limit: refused at once,
+  // nothing committed.
+  module_ = LoadWat(*engine_, R"((module (memory (export "memory") 65536)))", "huge.wasm");
+  ASSERT_TRUE(module_);
+  inst = module_->Instantiate({}, nullptr);
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.status().message(),
+            "huge.wasm: its memory's minimum, 4 GiB (65536 pages), exceeds its memory "
+            "limit of 1 GiB");
+}
+
+// The engines share one validator: what one refuses, the other refuses
+// with the same words (more cases: validate_test.cc, on a corpus).
+TEST_P(EngineTest, MalformedModulesAreRefusedAlike) {
+  std::vector<uint8_t> zeros = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  zeros.resize(zeros.size() + 4096);
+  auto module = engine_->Load(zeros, "zeros.wasm");
+  ASSERT_FALSE(module.ok());
+  EXPECT_EQ(module.status().message(),
+            "zeros.wasm: malformed wasm module: the custom section's name length at byte 10 "
+            "is truncated");
+  // A type section claiming 2^32-1 entries in 5 bytes.
+  std::vector<uint8_t> counts = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f};
+  module = engine_->Load(counts, "counts.wasm");
+  ASSERT_FALSE(module.ok());
+  EXPECT_EQ(module.status().message(),
+            "counts.wasm: malformed wasm module: the type section's count at byte 10 is "
+            "4294967295, more entries than its 0 bytes can hold");
+}
+
 TEST_P(EngineTest, StartFunctionTrapFailsInstantiate) {
   module_ = LoadWat(*engine_, R"((module (func $s unreachable) (start $s)))");
   ASSERT_TRUE(module_);

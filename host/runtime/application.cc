@@ -145,6 +145,7 @@ struct RunningGuest {
   std::string name;
   const engine::Module* module = nullptr;
   abi::WasiOptions wasi_options;
+  engine::InstanceOptions instance_options;
   std::unique_ptr<abi::Wasi> wasi;
   std::unique_ptr<engine::Instance> instance;
 
@@ -156,7 +157,8 @@ struct RunningGuest {
     for (auto& syscall : abi::MakeSyscallImports(kernel, id)) {
       imports.push_back(std::move(syscall));
     }
-    Result<std::unique_ptr<engine::Instance>> made = module->Instantiate(imports, nullptr);
+    Result<std::unique_ptr<engine::Instance>> made =
+        module->Instantiate(imports, nullptr, instance_options);
     if (!made.ok()) return made.status();
     std::unique_ptr<engine::Instance> old = std::move(instance);
     {
@@ -256,6 +258,8 @@ Result<ApplicationResult> RunApplication(
     guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind), deploy::DescribeKey(*ms, ""),
                                  GuestOptionsOf(*ms, deployment));
     guest->module = *module;
+    guest->instance_options.memory_limit =
+        ms->memory_limit.value_or(engine::kDefaultMemoryLimit);
     abi::WasiOptions& wasi = guest->wasi_options;
     wasi.name = ms->name;
     wasi.args = ms->args;

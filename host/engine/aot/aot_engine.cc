@@ -19,6 +19,7 @@
 #include "host/engine/aot/glue.h"
 #include "host/engine/aot/runtime/rt.h"
 #include "host/engine/aot/runtime/wasm-rt.h"
+#include "host/engine/validate.h"
 
 namespace parigot::engine {
 namespace {
@@ -215,6 +216,7 @@ class AotInstance final : public Instance {
  public:
   std::shared_ptr<Library> lib;
   std::unique_ptr<InstanceState> state;
+  aot::RtInstance rt;   // the runtime's view: memory limit and reservation
   void* raw = nullptr;  // the wasm2c instance struct (calloc)
   std::map<std::string, ExportFunc, std::less<>> funcs;
   bool running = false;
@@ -254,7 +256,7 @@ class AotInstance final : public Instance {
     thread_.store(pthread_self());
     running = true;
     in_call_.store(true);
-    int code = RunGuest(RunThunk, &frame, this);
+    int code = RunGuest(RunThunk, &frame, &rt);
     in_call_.store(false);
     running = false;
 
@@ -303,7 +305,7 @@ class AotInstance final : public Instance {
   // function returns; later Calls stop at once.
   bool Interrupt() override {
     state->interrupted.store(true);
-    if (in_call_.load()) aot::InterruptGuest(thread_.load(), this);
+    if (in_call_.load()) aot::InterruptGuest(thread_.load(), &rt);
     return true;
   }
 
@@ -315,8 +317,8 @@ class AotInstance final : public Instance {
 class AotModule final : public Module {
  public:
   // A compiled module.
-  AotModule(std::string debug_name, std::shared_ptr<Library> lib)
-      : debug_name_(std::move(debug_name)), lib_(std::move(lib)) {
+  AotModule(std::string debug_name, ModuleFacts facts, std::shared_ptr<Library> lib)
+      : debug_name_(std::move(debug_name)), facts_(facts), lib_(std::move(lib)) {
     for (uint32_t i = 0; i < lib_->import_count; ++i) {
       const AotExtern& e = lib_->imports[i];
       imports_.push_back(ImportInfo{e.module, e.name, KindFromLetter(e.kind),
@@ -329,17 +331,21 @@ class AotModule final : public Module {
     }
   }
   // A module that cannot be instantiated (`why`), as on the interpreter.
-  AotModule(std::string debug_name, aot::ModuleShape shape)
+  AotModule(std::string debug_name, ModuleFacts facts, aot::ModuleShape shape)
       : debug_name_(std::move(debug_name)),
+        facts_(facts),
         imports_(std::move(shape.imports)),
         exports_(std::move(shape.exports)),
         unsupported_(std::move(shape.unsupported)) {}
 
   Result<std::unique_ptr<Instance>> Instantiate(std::span<const HostFunction> hosts,
-                                                void* user_data) const override {
+                                                void* user_data,
+                                                const InstanceOptions& options) const override {
     if (!unsupported_.empty()) return InvalidArgumentError(unsupported_);
+    PARIGOT_RETURN_IF_ERROR(CheckMemoryLimit(debug_name_, facts_, options));
     auto inst = std::make_unique<AotInstance>();
     inst->lib = lib_;
+    inst->rt.memory_limit_pages = MemoryLimitPages(options);
     inst->state = std::make_unique<InstanceState>();
     InstanceState& state = *inst->state;
     state.name = debug_name_;
@@ -354,7 +360,13 @@ class AotModule final : public Module {
     if (inst->raw == nullptr) return ResourceExhaustedError(debug_name_ + ": out of memory");
     state.memory = lib_->memory(inst->raw);  // a stable address inside raw
     InstantiateFrame frame{lib_.get(), inst->raw, &state.box};
-    int code = RunGuest(RunInstantiate, &frame, inst.get());
+    int code = RunGuest(RunInstantiate, &frame, &inst->rt);
+    if (inst->rt.memory_error != 0) {
+      return ResourceExhaustedError(debug_name_ + ": cannot allocate its memory (" +
+                                    FormatBytes(aot::kMemoryReservation) +
+                                    " of address space each): " +
+                                    std::strerror(inst->rt.memory_error));
+    }
     if (code != aot::kRunReturned) {
       std::string why = code == aot::kUnwindExit
                             ? "exited with code " + std::to_string(state.exit_code)
@@ -380,6 +392,7 @@ class AotModule final : public Module {
 
  private:
   std::string debug_name_;
+  ModuleFacts facts_;
   std::shared_ptr<Library> lib_;
   std::vector<ImportInfo> imports_;
   std::vector<ExportInfo> exports_;
@@ -429,22 +442,29 @@ class AotEngine final : public Engine {
   Result<std::unique_ptr<Module>> LoadFrom(std::span<const uint8_t> wasm,
                                            const fs::path& beside,
                                            std::string_view debug_name) const {
+    // Before anything else (hashing, the artifact): the pre-scan, then the
+    // full validation unless an artifact proves it was passed (validate.h).
+    Result<ModuleFacts> facts = PreScanModule(wasm, debug_name);
+    if (!facts.ok()) return facts.status();
     std::string name(debug_name);
     std::string key = aot::ArtifactKey(wasm);
     std::vector<fs::path> read_only = *options_.prebuilt_dirs;
     if (!beside.empty()) read_only.insert(read_only.begin(), beside);
     for (const fs::path& dir : read_only) {
       if (auto lib = TryEntry(dir, key, /*writable=*/false)) {
-        return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
+        return std::unique_ptr<Module>(std::make_unique<AotModule>(name, *facts, std::move(lib)));
       }
     }
     if (auto lib = TryEntry(options_.cache_dir, key, /*writable=*/true)) {
-      return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(lib)));
+      return std::unique_ptr<Module>(std::make_unique<AotModule>(name, *facts, std::move(lib)));
     }
+    // No artifact: compiled only from bytes that pass the full validation.
+    facts = ValidateModule(wasm, debug_name);
+    if (!facts.ok()) return facts.status();
     Result<aot::ModuleShape> shape = aot::ReadModuleShape(wasm, name);
     if (!shape.ok()) return shape.status();
     if (!shape->unsupported.empty()) {
-      return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(*shape)));
+      return std::unique_ptr<Module>(std::make_unique<AotModule>(name, *facts, std::move(*shape)));
     }
     Result<fs::path> so =
         aot::BuildArtifact(wasm, *shape, key, options_.cache_dir, name, options_.progress);
@@ -454,7 +474,7 @@ class AotEngine final : public Engine {
       return InternalError(name + ": freshly compiled AOT artifact is unusable: " +
                            lib.status().message());
     }
-    return std::unique_ptr<Module>(std::make_unique<AotModule>(name, std::move(*lib)));
+    return std::unique_ptr<Module>(std::make_unique<AotModule>(name, *facts, std::move(*lib)));
   }
 
   AotOptions options_;
@@ -470,6 +490,8 @@ Result<fs::path> CompileAotArtifact(std::span<const uint8_t> wasm, std::string_v
                                     const fs::path& dir, bool* compiled) {
   aot::InitRuntime();
   *compiled = false;
+  Result<ModuleFacts> facts = ValidateModule(wasm, debug_name);
+  if (!facts.ok()) return facts.status();
   std::string key = aot::ArtifactKey(wasm);
   if (TryEntry(dir, key, /*writable=*/true)) return aot::EntryLibrary(dir, key);
   Result<aot::ModuleShape> shape = aot::ReadModuleShape(wasm, debug_name);

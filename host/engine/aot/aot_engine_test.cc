@@ -1,9 +1,12 @@
 #include "host/engine/aot/aot_engine.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -175,6 +178,37 @@ TEST_F(AotTest, InterruptDuringAHostCallStopsWhenItReturns) {
 
 // A host bug (a fault in a host callback, outside guest code) must crash the
 // process, never become a guest trap.
+// Each memory reserves 8 GiB of address space and the runtime keeps no
+// table of guests: when the address space runs out, Instantiate fails with
+// an error naming the cause; it never aborts (it used to, at the 8193rd
+// guest). Run in a child process whose address space is capped.
+TEST_F(AotTest, AddressSpaceExhaustionFailsInstantiate) {
+  module_ = LoadWat(*engine_, R"((module (memory (export "memory") 1)))");
+  ASSERT_TRUE(module_);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    struct rlimit cap {uint64_t{4} << 30, uint64_t{4} << 30};  // below one reservation
+    setrlimit(RLIMIT_AS, &cap);
+    auto inst = module_->Instantiate({}, nullptr);
+    bool as_expected = !inst.ok() && inst.status().code() == StatusCode::kResourceExhausted &&
+                       inst.status().message().find(
+                           "test.wasm: cannot allocate its memory (8 GiB of address space "
+                           "each): ") == 0;
+    if (!as_expected) {
+      std::fprintf(stderr, "%s\n",
+                   inst.ok() ? "instantiated" : inst.status().ToString().c_str());
+    }
+    _exit(as_expected ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // Here, with the address space, the same module instantiates.
+  EXPECT_TRUE(module_->Instantiate({}, nullptr).ok());
+}
+
 TEST(AotDeathTest, HostFaultInCallbackCrashes) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   auto engine = NewAotEngine(TestOptions());

@@ -13,12 +13,14 @@
 #include <utility>
 
 #include "host/engine/interp/interrupt_checks.h"
+#include "host/engine/validate.h"
 #include "host/engine/wabt_types.h"
 #include "wabt/binary-reader.h"
 #include "wabt/error-formatter.h"
 #include "wabt/feature.h"
 #include "wabt/interp/binary-reader-interp.h"
 #include "wabt/interp/interp.h"
+#include "wabt/ir.h"
 
 namespace parigot::engine {
 namespace internal {
@@ -262,8 +264,12 @@ class InterpInstance final : public Instance {
 
 class InterpModule final : public Module {
  public:
-  InterpModule(std::string debug_name, wabt::Features features, wi::ModuleDesc desc)
-      : debug_name_(std::move(debug_name)), features_(features), desc_(std::move(desc)) {
+  InterpModule(std::string debug_name, wabt::Features features, ModuleFacts facts,
+               wi::ModuleDesc desc)
+      : debug_name_(std::move(debug_name)),
+        features_(features),
+        facts_(facts),
+        desc_(std::move(desc)) {
     for (const wi::ImportDesc& d : desc_.imports) {
       ImportInfo info{d.type.module, d.type.name, FromWabt(d.type.type->kind), {}};
       if (auto* ft = wabt::dyn_cast<wi::FuncType>(d.type.type.get())) {
@@ -283,7 +289,9 @@ class InterpModule final : public Module {
   }
 
   Result<std::unique_ptr<Instance>> Instantiate(std::span<const HostFunction> hosts,
-                                                void* user_data) const override {
+                                                void* user_data,
+                                                const InstanceOptions& options) const override {
+    PARIGOT_RETURN_IF_ERROR(CheckMemoryLimit(debug_name_, facts_, options));
     auto inst = std::make_unique<InterpInstance>();
     inst->state = std::make_unique<State>();
     inst->state->debug_name = debug_name_;
@@ -313,7 +321,19 @@ class InterpModule final : public Module {
       imports.push_back(wi::HostFunc::New(store, *ft, WrapHost(inst->state.get(), **host)).ref());
     }
 
-    wi::Module::Ptr mod = wi::Module::New(store, desc_);
+    // wabt's Memory enforces its type's maximum on memory.grow (-1 past it):
+    // lower that maximum to the memory limit. wabt copies the description
+    // into every module anyway.
+    wi::ModuleDesc desc = desc_;
+    const uint64_t limit = MemoryLimitPages(options);
+    for (wi::MemoryDesc& memory : desc.memories) {
+      wabt::Limits& limits = memory.type.limits;
+      if (!limits.has_max || limits.max > limit) {
+        limits.has_max = true;
+        limits.max = limit;
+      }
+    }
+    wi::Module::Ptr mod = wi::Module::New(store, std::move(desc));
     wi::Trap::Ptr trap;
     inst->instance = wi::Instance::Instantiate(store, mod.ref(), imports, &trap);
     if (!inst->instance || trap) {
@@ -352,6 +372,7 @@ class InterpModule final : public Module {
  private:
   std::string debug_name_;
   wabt::Features features_;
+  ModuleFacts facts_;
   wi::ModuleDesc desc_;
   std::vector<ImportInfo> imports_;
   std::vector<ExportInfo> exports_;
@@ -363,6 +384,11 @@ class InterpEngine final : public Engine {
 
   Result<std::unique_ptr<Module>> Load(std::span<const uint8_t> wasm,
                                        std::string_view debug_name) const override {
+    // First, as every engine: the same verdict and messages everywhere, and
+    // nothing allocated for a malformed module beyond its size.
+    wabt::Module decoded;
+    Result<ModuleFacts> facts = ValidateModule(wasm, debug_name, &decoded);
+    if (!facts.ok()) return facts.status();
     wabt::Features features;  // wabt's defaults: the MVP plus what clang emits
     wabt::ReadBinaryOptions options(features, nullptr, /*read_debug_names=*/false,
                                     /*stop_on_first_error=*/true,
@@ -370,7 +396,7 @@ class InterpEngine final : public Engine {
     wabt::Errors errors;
     wi::ModuleDesc desc;
     std::string name(debug_name);
-    Result<std::vector<uint8_t>> checked = internal::AddInterruptChecks(wasm, name);
+    Result<std::vector<uint8_t>> checked = internal::AddInterruptChecks(decoded, name);
     if (!checked.ok()) return checked.status();
     wabt::Result r =
         wi::ReadBinaryInterp(name, checked->data(), checked->size(), options, &errors, &desc);
@@ -380,7 +406,7 @@ class InterpEngine final : public Engine {
       return InvalidArgumentError(name + ": invalid wasm: " + msg);
     }
     return std::unique_ptr<Module>(
-        std::make_unique<InterpModule>(std::move(name), features, std::move(desc)));
+        std::make_unique<InterpModule>(std::move(name), features, *facts, std::move(desc)));
   }
 };
 

@@ -3,10 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "wabt/binary-reader-ir.h"
-#include "wabt/binary-reader.h"
 #include "wabt/binary-writer.h"
-#include "wabt/error-formatter.h"
 #include "wabt/feature.h"
 #include "wabt/ir.h"
 #include "wabt/stream.h"
@@ -51,28 +48,10 @@ void InstrumentLoops(wabt::ExprList& exprs, wabt::Index global) {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> AddInterruptChecks(std::span<const uint8_t> wasm,
+Result<std::vector<uint8_t>> AddInterruptChecks(wabt::Module& module,
                                                 std::string_view debug_name) {
   std::string name(debug_name);
   wabt::Features features;
-  wabt::ReadBinaryOptions read_options(features, nullptr, /*read_debug_names=*/true,
-                                       /*stop_on_first_error=*/true,
-                                       /*fail_on_custom_section_error=*/false);
-  wabt::Errors errors;
-  wabt::Module module;
-  if (wabt::Failed(wabt::ReadBinaryIr(name.c_str(), wasm.data(), wasm.size(),
-                                      read_options, &errors, &module))) {
-    std::string message = wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    return InvalidArgumentError(name + ": invalid wasm: " + message);
-  }
-  for (const wabt::Export* exported : module.exports) {
-    if (exported->name == kInterruptGlobal) {
-      return InvalidArgumentError(name + ": already exports " +
-                                  std::string(kInterruptGlobal));
-    }
-  }
-
   auto global_field = std::make_unique<wabt::GlobalModuleField>();
   global_field->global.type = wabt::Type::I32;
   global_field->global.mutable_ = true;

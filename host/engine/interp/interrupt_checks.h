@@ -11,20 +11,21 @@
 #define PARIGOT_HOST_ENGINE_INTERP_INTERRUPT_CHECKS_H_
 
 #include <cstdint>
-#include <span>
 #include <string_view>
 #include <vector>
 
+#include "host/engine/validate.h"
 #include "parigot/status.h"
 
 namespace parigot::engine::internal {
 
-inline constexpr std::string_view kInterruptGlobal = "__parigot_interrupt";
+// The validator refuses modules that export it (validate.h).
+inline constexpr std::string_view kInterruptGlobal = kReservedExport;
 
-// Returns `wasm` with the interrupt global and the loop-head checks added.
-// Errors: InvalidArgument if `wasm` does not decode, or already exports
-// kInterruptGlobal.
-Result<std::vector<uint8_t>> AddInterruptChecks(std::span<const uint8_t> wasm,
+// Adds the interrupt global and the loop-head checks to `module` (a module
+// that passed ValidateModule, which refuses one exporting kInterruptGlobal
+// already) and returns it encoded. Errors: Internal if it cannot be encoded.
+Result<std::vector<uint8_t>> AddInterruptChecks(wabt::Module& module,
                                                 std::string_view debug_name);
 
 }  // namespace parigot::engine::internal

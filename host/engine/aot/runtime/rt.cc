@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -45,40 +46,11 @@ thread_local ThreadInfo t_info;
 
 int InterruptSignal() { return SIGRTMIN + 5; }
 
-// Live memory reservations, readable from the signal handler without locks.
-constexpr size_t kMaxMemories = 8192;
-std::atomic<uintptr_t> g_memories[kMaxMemories];
-std::atomic<size_t> g_memories_used{0};  // high-water mark
-
-void AddReservation(uintptr_t base) {
-  for (size_t i = 0; i < kMaxMemories; ++i) {
-    uintptr_t expected = 0;
-    if (g_memories[i].compare_exchange_strong(expected, base)) {
-      size_t used = g_memories_used.load();
-      while (used < i + 1 && !g_memories_used.compare_exchange_weak(used, i + 1)) {
-      }
-      return;
-    }
-  }
-  std::fprintf(stderr, "parigot: more than %zu guest memories\n", kMaxMemories);
-  std::abort();
-}
-
-void RemoveReservation(uintptr_t base) {
-  size_t used = g_memories_used.load();
-  for (size_t i = 0; i < used; ++i) {
-    uintptr_t expected = base;
-    if (g_memories[i].compare_exchange_strong(expected, 0)) return;
-  }
-}
-
-bool InReservation(uintptr_t addr) {
-  size_t used = g_memories_used.load(std::memory_order_acquire);
-  for (size_t i = 0; i < used; ++i) {
-    uintptr_t base = g_memories[i].load(std::memory_order_relaxed);
-    if (base != 0 && addr >= base && addr - base < kMemoryReservation) return true;
-  }
-  return false;
+// True if `addr` lies in the memory reservation of `owner`. Called by the
+// fault handler: reads one field, no lock, no table of instances.
+bool InReservation(const RtInstance* owner, uintptr_t addr) {
+  uintptr_t base = owner != nullptr ? owner->memory_base : 0;
+  return base != 0 && addr >= base && addr - base < kMemoryReservation;
 }
 
 struct sigaction g_old_segv;
@@ -103,7 +75,7 @@ void PassOn(int sig, siginfo_t* info, void* ucontext) {
 void FaultHandler(int sig, siginfo_t* info, void* ucontext) {
   RtThreadState& state = t_state;
   if (state.in_guest && state.unwind != nullptr &&
-      InReservation(reinterpret_cast<uintptr_t>(info->si_addr))) {
+      InReservation(state.owner, reinterpret_cast<uintptr_t>(info->si_addr))) {
     state.in_guest = false;
     siglongjmp(*state.unwind, WASM_RT_TRAP_OOB);
   }
@@ -211,13 +183,13 @@ void InitRuntime() {
   });
 }
 
-int RunGuest(void (*fn)(void*), void* arg, const void* owner) {
+int RunGuest(void (*fn)(void*), void* arg, RtInstance* owner) {
   if (!t_info.ready) PrepareThread();
   RtThreadState& state = t_state;
   sigjmp_buf buf;
   sigjmp_buf* const outer = state.unwind;
   const bool outer_in_guest = state.in_guest;
-  const void* const outer_owner = state.owner;
+  RtInstance* const outer_owner = state.owner;
   const uintptr_t outer_limit = parigot_rt_stack_limit;
   if (outer == nullptr) {
     parigot_rt_stack_limit = StackLimitAt(reinterpret_cast<uintptr_t>(&buf));
@@ -236,9 +208,9 @@ int RunGuest(void (*fn)(void*), void* arg, const void* owner) {
   return code;
 }
 
-bool InterruptGuest(pthread_t thread, const void* owner) {
+bool InterruptGuest(pthread_t thread, const RtInstance* owner) {
   union sigval value;
-  value.sival_ptr = const_cast<void*>(owner);
+  value.sival_ptr = const_cast<RtInstance*>(owner);
   return pthread_sigqueue(thread, InterruptSignal(), value) == 0;
 }
 
@@ -269,15 +241,18 @@ void Unwind(int code) {
   siglongjmp(*state.unwind, code);
 }
 
-bool TEST_InGuestMemory(const void* addr) {
-  return InReservation(reinterpret_cast<uintptr_t>(addr));
-}
-
 }  // namespace parigot::engine::aot
 
-using parigot::engine::aot::AddReservation;
 using parigot::engine::aot::kMemoryReservation;
-using parigot::engine::aot::RemoveReservation;
+
+namespace {
+// Records why a memory could not be allocated, for Instantiate's error, and
+// unwinds the instantiation.
+[[noreturn]] void FailAllocation(parigot::engine::aot::RtInstance* owner, int error) {
+  if (owner != nullptr) owner->memory_error = error;
+  parigot::engine::aot::Unwind(WASM_RT_TRAP_OOB);
+}
+}  // namespace
 
 extern "C" {
 
@@ -321,21 +296,30 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
   return it->second;
 }
 
+// Called by the generated instantiate, inside the RunGuest of the instance
+// being created (its owner); the memory limit lowers the module's maximum.
 void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, uint32_t initial_pages,
                              uint32_t max_pages) {
+  parigot::engine::aot::RtInstance* owner = parigot::engine::aot::CurrentRtState().owner;
   memory->data = nullptr;
   memory->pages = 0;
   memory->size = 0;
+  if (owner != nullptr && max_pages > owner->memory_limit_pages) {
+    max_pages = static_cast<uint32_t>(owner->memory_limit_pages);
+  }
   memory->max_pages = max_pages;
+  // Instantiate refuses a minimum above the limit before it gets here.
+  if (initial_pages > max_pages) FailAllocation(owner, ENOMEM);
   void* base = mmap(nullptr, kMemoryReservation, PROT_NONE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  if (base == MAP_FAILED) FailAllocation(owner, errno);
   uint64_t bytes = static_cast<uint64_t>(initial_pages) * 65536;
   if (bytes > 0 && mprotect(base, bytes, PROT_READ | PROT_WRITE) != 0) {
+    int error = errno;
     munmap(base, kMemoryReservation);
-    wasm_rt_trap(WASM_RT_TRAP_OOB);
+    FailAllocation(owner, error);
   }
-  AddReservation(reinterpret_cast<uintptr_t>(base));
+  if (owner != nullptr) owner->memory_base = reinterpret_cast<uintptr_t>(base);
   memory->data = static_cast<uint8_t*>(base);
   memory->pages = initial_pages;
   memory->size = static_cast<uint32_t>(bytes);
@@ -345,6 +329,7 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, uint32_t delta) {
   uint32_t old_pages = memory->pages;
   uint64_t new_pages = static_cast<uint64_t>(old_pages) + delta;
   if (delta == 0) return old_pages;
+  // max_pages is already lowered to the instance's memory limit.
   if (new_pages > memory->max_pages || new_pages > 65536) return UINT32_MAX;
   uint64_t old_bytes = static_cast<uint64_t>(old_pages) * parigot::engine::aot::kPageSize;
   uint64_t new_bytes = new_pages * parigot::engine::aot::kPageSize;
@@ -360,7 +345,6 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, uint32_t delta) {
 
 void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
   if (memory->data == nullptr) return;
-  RemoveReservation(reinterpret_cast<uintptr_t>(memory->data));
   munmap(memory->data, kMemoryReservation);
   memory->data = nullptr;
   memory->size = 0;

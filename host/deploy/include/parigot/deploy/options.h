@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -119,6 +120,13 @@ struct MicroserviceOptions {
   // RestartBackoff: the first restart's delay, doubled for each further
   // restart within the window. REQUIRES: 0..60000 ms. Default: 100 ms.
   std::chrono::milliseconds restart_backoff{100};
+  // MemoryLimit: the most linear memory the guest may have, in bytes
+  // (an integer, or a string such as "64MiB" in the file): memory.grow past
+  // it fails, and a guest whose module asks for more at start is refused.
+  // Default: nullopt — the engine's default (engine::kDefaultMemoryLimit,
+  // 1 GiB). REQUIRES: kMinMemoryLimit <= it <= kMaxMemoryLimit
+  // (ValidateDeployment).
+  std::optional<uint64_t> memory_limit;
   // Host: the names of the [config.<deployment>.host.<name>] tables this
   // microservice runs on (a string or an array of strings in the file).
   // Several hosts make replicas: callers on other hosts spread their calls
@@ -205,10 +213,21 @@ struct ExternalServiceOptions {
 
 // The most microservices one deployment may have: each runs in this one
 // process (or, on hosts, possibly all on one), and the aot engine reserves
-// 8 GiB of address space for each guest's memory (host/engine/aot/runtime:
-// 8192 reservations, 64 TiB of the 128 TiB a process has). `parigot check`
-// reports a deployment over it.
+// 8 GiB of address space for each guest's memory (host/engine/aot/runtime),
+// whatever its MemoryLimit: 8192 reservations take 64 TiB of the 128 TiB a
+// process has, and leave the rest to everything else. `parigot check`
+// reports a deployment over it; past the address space, a guest's
+// instantiation would fail with an error.
 inline constexpr size_t kMaxMicroservices = 8192;
+
+// The bounds of MemoryLimit: one 64 KiB page, and all of wasm32's 4 GiB.
+inline constexpr uint64_t kMinMemoryLimit = uint64_t{64} << 10;
+inline constexpr uint64_t kMaxMemoryLimit = uint64_t{4} << 30;
+
+// A size as MemoryLimit accepts it in a string: a whole number, optionally
+// followed (with or without a space) by a unit: B, KiB, MiB or GiB. nullopt
+// if `text` is not one, or is above 2^63 bytes.
+std::optional<uint64_t> ParseByteSize(std::string_view text);
 
 // One [config.<name>] table: a deployment.
 struct DeploymentOptions {
