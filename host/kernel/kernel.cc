@@ -151,8 +151,9 @@ Err Kernel::Launch(GuestId id) {
   if (guest == nullptr) return sc::BadId;
   if (guest->state != Guest::State::kRegistered) return sc::BadState;
   guest->state = Guest::State::kLaunched;
+  waiting_.push_back(guest);
   ReleaseLaunchedLocked();
-  CheckCyclesLocked();
+  if (guest->state == Guest::State::kLaunched && ClosesCycleLocked(guest)) CheckCyclesLocked();
   return sc::NoError;
 }
 
@@ -327,6 +328,7 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
   }
   // Whatever this returns, the guest's code runs again: a turn begins (a
   // method's time limit is its turn's).
+  guest->starting.store(false);
   BeginTurn(guest);
   return result;
 }
@@ -338,6 +340,7 @@ void Kernel::InstanceStarting(GuestId id) {
     guest = FindGuestLocked(id);
     if (guest == nullptr) return;
   }
+  guest->starting.store(true);
   BeginTurn(guest);  // guests are never removed
 }
 
@@ -347,7 +350,7 @@ void Kernel::BeginTurn(Guest* guest) {
   const Clock::time_point now = Clock::now();
   guest->turn_began.store(now.time_since_epoch().count());
   Clock::rep wake = watchdog_wake_.load();
-  if (wake == 0 || (now + guest->time_limit).time_since_epoch().count() < wake) {
+  if (wake == 0 || (now + TurnLimit(*guest)).time_since_epoch().count() < wake) {
     std::lock_guard lock(mu_);
     watchdog_cv_.notify_all();
   }

@@ -239,6 +239,9 @@ class Kernel {
   IdType NewIdLocked();
   std::vector<StartupNode> StartupGraphLocked() const;
   void ReleaseLaunchedLocked();
+  bool RequirementsRunLocked(const Guest& guest) const;
+  void ReleaseLocked(Guest& guest);
+  bool ClosesCycleLocked(const Guest* start) const;
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
   void ExitAllLocked(int code, ExitScope scope = ExitScope::kApplication);
@@ -251,6 +254,10 @@ class Kernel {
   void EndForGoodLocked(Guest* guest, int code, Deferred& after);
   // A turn of `guest`'s code begins now (see Watchdog for the ordering).
   void BeginTurn(Guest* guest);
+  // How long `guest`'s current turn may run.
+  std::chrono::milliseconds TurnLimit(const Guest& guest) const;
+  // Why a guest still in its start-up code is killed.
+  std::string StartupOverrun() const;
   // Hands `call` to `callee`: into its mailbox, or held until its new
   // instance runs if it is restarting.
   void DeliverLocked(Guest* callee, IncomingCall call);
@@ -274,6 +281,9 @@ class Kernel {
   std::condition_variable watchdog_cv_;
   std::mt19937_64 random_;                            // guarded by mu_
   std::vector<std::unique_ptr<Guest>> guests_;        // guarded by mu_
+  // Launched guests waiting for their requirements (some may have moved on:
+  // ReleaseLaunchedLocked drops those).
+  std::vector<Guest*> waiting_;                       // guarded by mu_
   std::unordered_map<GuestId, Guest*> guests_by_id_;  // guarded by mu_
   std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
   std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_

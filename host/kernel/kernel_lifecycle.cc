@@ -1,6 +1,7 @@
 #include "host/kernel/kernel.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "host/kernel/kernel_state.h"
 #include "host/kernel/startup.h"
@@ -40,33 +41,101 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
   return nodes;
 }
 
-// Lets every guest whose requirements run, run.
-void Kernel::ReleaseLaunchedLocked() {
-  std::vector<StartupNode> nodes = StartupGraphLocked();
-  bool serving_changed = false;
-  for (size_t i : ReleasableGuests(nodes)) {
-    Guest& guest = *guests_[i];
-    guest.state = Guest::State::kRunning;
-    serving_changed |= !guest.exports.empty();
-    if (options_.colocate && !nodes[i].depends_on.empty()) {
-      options_.colocate(guest.id, guests_[nodes[i].depends_on.front()]->id);
+// True if every service `guest` requires runs: its exporter here runs, or
+// (with no exporter here, or one that ended for good) another process
+// serves it. The same rule as StartupGraphLocked's, for one guest.
+bool Kernel::RequirementsRunLocked(const Guest& guest) const {
+  for (const ServiceName& name : guest.requires_) {
+    auto it = services_by_name_.find(name);
+    if (it == services_by_name_.end()) return false;
+    const Service& service = *it->second;
+    if (service.exporter != nullptr && (service.served_here() || service.exporter->restarting)) {
+      if (service.exporter->state != Guest::State::kRunning &&
+          service.exporter->state != Guest::State::kEnded) {
+        return false;
+      }
+    } else if (service.remotes.empty()) {
+      return false;
     }
-    guest.mailbox.Put(LaunchCompleted{});
-    if (guest.restarting) {
-      // Its new instance serves: the calls that waited for it come in.
-      guest.restarting = false;
-      for (Service* service : guest.exports) service->alive = true;
-      for (IncomingCall& call : guest.held_calls) guest.mailbox.Put(std::move(call));
-      guest.held_calls.clear();
-      options_.log(guest.name, LogLevel::kInfo,
-                   "running again (restart " + std::to_string(guest.restarts) + ")");
+  }
+  return true;
+}
+
+// Lets every launched guest whose requirements run, run, to a fixpoint (a
+// released guest may release others). Only waiting guests are looked at, so
+// a start-up of n guests costs O(n) checks, not O(n^2).
+void Kernel::ReleaseLaunchedLocked() {
+  bool serving_changed = false;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < waiting_.size();) {
+      Guest& guest = *waiting_[i];
+      if (guest.state != Guest::State::kLaunched || !RequirementsRunLocked(guest)) {
+        // Not launched any more (its start-up failed, or it ended): drop it.
+        if (guest.state != Guest::State::kLaunched) {
+          waiting_[i] = waiting_.back();
+          waiting_.pop_back();
+        } else {
+          ++i;
+        }
+        continue;
+      }
+      waiting_[i] = waiting_.back();
+      waiting_.pop_back();
+      ReleaseLocked(guest);
+      serving_changed |= !guest.exports.empty();
+      changed |= !guest.exports.empty();
     }
   }
   if (serving_changed && federation_ != nullptr) federation_->ServingChanged();
   // Once every guest has run, start-up is over: restarts do not reopen it.
-  startup_done_ = startup_done_ || std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
-    return g->state == Guest::State::kRunning || g->state == Guest::State::kEnded;
-  });
+  startup_done_ = startup_done_ ||
+                  (waiting_.empty() && std::all_of(guests_.begin(), guests_.end(), [](auto& g) {
+                     return g->state == Guest::State::kRunning ||
+                            g->state == Guest::State::kEnded;
+                   }));
+}
+
+void Kernel::ReleaseLocked(Guest& guest) {
+  guest.state = Guest::State::kRunning;
+  if (options_.colocate && !guest.requires_.empty()) {
+    auto it = services_by_name_.find(guest.requires_.front());
+    if (it != services_by_name_.end() && it->second->exporter != nullptr &&
+        it->second->served_here()) {
+      options_.colocate(guest.id, it->second->exporter->id);
+    }
+  }
+  guest.mailbox.Put(LaunchCompleted{});
+  if (guest.restarting) {
+    // Its new instance serves: the calls that waited for it come in.
+    guest.restarting = false;
+    for (Service* service : guest.exports) service->alive = true;
+    for (IncomingCall& call : guest.held_calls) guest.mailbox.Put(std::move(call));
+    guest.held_calls.clear();
+    options_.log(guest.name, LogLevel::kInfo,
+                 "running again (restart " + std::to_string(guest.restarts) + ")");
+  }
+}
+
+// Whether `start` (launched, waiting) closes a cycle of launched guests that
+// wait for each other: a walk over what it waits for, O(the guests it
+// reaches). Only then is the whole graph examined (CheckCyclesLocked).
+bool Kernel::ClosesCycleLocked(const Guest* start) const {
+  std::vector<const Guest*> stack{start};
+  std::unordered_set<const Guest*> seen{start};
+  while (!stack.empty()) {
+    const Guest* guest = stack.back();
+    stack.pop_back();
+    for (const ServiceName& name : guest->requires_) {
+      auto it = services_by_name_.find(name);
+      if (it == services_by_name_.end()) continue;
+      const Guest* exporter = it->second->exporter;
+      if (exporter == nullptr || exporter->state != Guest::State::kLaunched) continue;
+      if (exporter == start) return true;
+      if (seen.insert(exporter).second) stack.push_back(exporter);
+    }
+  }
+  return false;
 }
 
 void Kernel::CheckCyclesLocked() {

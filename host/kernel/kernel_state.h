@@ -42,6 +42,12 @@ struct Kernel::Guest {
   std::atomic<Clock::rep> turn_began{0};
   // How long a method or turn of it may run (AddGuest). Set before it runs.
   std::chrono::milliseconds time_limit{0};
+  // Its instance runs its start-up code (main before run()): from
+  // InstanceStarting to its first read. That turn's limit is the start-up
+  // timeout, not `time_limit`: start-up work (decoding a configuration,
+  // building tables) is not a method, and an engine or a build type that
+  // runs it slower must not fail there. Written by the guest's thread.
+  std::atomic<bool> starting{false};
   bool killed = false;
   // Why it was killed ("greeting.v1.Greeting.Fetch ran past ..."), for the
   // restart's report.

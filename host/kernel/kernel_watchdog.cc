@@ -12,6 +12,15 @@ std::optional<Kernel::Clock::time_point> Kernel::TurnBeganLocked(const Guest& gu
   return Clock::time_point(Clock::duration(began));
 }
 
+std::string Kernel::StartupOverrun() const {
+  return "its start-up code ran past the start-up timeout (" +
+         std::to_string(options_.startup_timeout.count()) + " ms) without reaching its event loop";
+}
+
+std::chrono::milliseconds Kernel::TurnLimit(const Guest& guest) const {
+  return guest.starting.load() ? options_.startup_timeout : guest.time_limit;
+}
+
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
   return call.callee != nullptr && call.callee->running_call == id;
 }
@@ -66,7 +75,7 @@ void Kernel::Watchdog() {
     watchdog_wake_.store(0);
     for (const auto& guest : guests_) {
       if (auto began = TurnBeganLocked(*guest)) {
-        next = std::min(next, *began + guest->time_limit);
+        next = std::min(next, *began + TurnLimit(*guest));
       }
     }
     watchdog_wake_.store(next.time_since_epoch().count());
@@ -85,10 +94,12 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
   // reported as that method's overrun.
   for (const auto& guest : guests_) {
     auto began = TurnBeganLocked(*guest);
-    if (!began || now < *began + guest->time_limit) continue;
+    if (!began || now < *began + TurnLimit(*guest)) continue;
     auto call = guest->running_call ? calls_.find(*guest->running_call) : calls_.end();
     if (call != calls_.end()) {
       KillLocked(call->second);
+    } else if (guest->starting.load()) {
+      KillGuestLocked(guest.get(), StartupOverrun());
     } else {
       KillGuestLocked(guest.get(), "ran past its turn limit (" +
                                        std::to_string(guest->time_limit.count()) +
@@ -135,6 +146,12 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     }
     std::string detail;
     Err error = sc::RunTimeout;
+    if (guest->starting.load() && (guest->killed || TurnBeganLocked(*guest))) {
+      // Still in main, never back to its event loop: it is stopped (or was,
+      // a moment ago), and that report is the one.
+      KillGuestLocked(guest.get(), StartupOverrun());
+      continue;
+    }
     if (guest->state != Guest::State::kLaunched) {
       detail = "did not launch within the start-up timeout (" +
                std::to_string(options_.startup_timeout.count()) + " ms)";

@@ -5,26 +5,6 @@
 
 namespace parigot::kernel {
 
-std::vector<size_t> ReleasableGuests(std::vector<StartupNode> nodes) {
-  std::vector<size_t> released;
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      StartupNode& node = nodes[i];
-      if (!node.launched || node.running || !node.unexported.empty()) continue;
-      bool all_running =
-          std::all_of(node.depends_on.begin(), node.depends_on.end(),
-                      [&](size_t dep) { return nodes[dep].running; });
-      if (!all_running) continue;
-      node.running = true;
-      released.push_back(i);
-      changed = true;
-    }
-  }
-  return released;
-}
-
 namespace {
 
 // Tarjan's strongly connected components over the not-running guests.

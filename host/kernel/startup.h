@@ -1,7 +1,9 @@
-// Start-up ordering: which launched guests may run, and which never will.
+// Start-up ordering: which launched guests never will run, and why.
 //
 // Pure functions over a snapshot of the dependency graph, so the rules are
-// unit-tested without threads. A guest depends on guest H when it requires a
+// unit-tested without threads (the kernel releases guests incrementally,
+// Kernel::ReleaseLaunchedLocked, and builds this graph only to explain a
+// cycle). A guest depends on guest H when it requires a
 // service that H exports. A launched guest runs once every guest it depends
 // on runs; guests that depend on each other in a cycle never run, and that
 // is certain once every member of the cycle has launched (before launch a
@@ -27,11 +29,6 @@ struct StartupNode {
   // Required services that nobody exports (yet), as "pkg.Service".
   std::vector<std::string> unexported;
 };
-
-// The launched, not yet running guests all of whose requirements are
-// exported by running guests, iterated to a fixpoint: marking one guest
-// running can release others. Returns them in the order they may start.
-std::vector<size_t> ReleasableGuests(std::vector<StartupNode> nodes);
 
 // Every dependency cycle among guests that are not running and have all
 // launched, each as the list of its members in dependency order

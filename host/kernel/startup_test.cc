@@ -15,31 +15,6 @@ StartupNode Node(std::string name, bool launched, std::vector<size_t> deps,
   return node;
 }
 
-TEST(ReleasableGuestsTest, ChainStartsInDependencyOrder) {
-  // main -> b -> c
-  std::vector<StartupNode> nodes = {Node("main", true, {1}),
-                                    Node("b", true, {2}), Node("c", true, {})};
-  EXPECT_EQ(ReleasableGuests(nodes), (std::vector<size_t>{2, 1, 0}));
-}
-
-TEST(ReleasableGuestsTest, UnlaunchedDependencyHoldsBack) {
-  std::vector<StartupNode> nodes = {Node("main", true, {1}),
-                                    Node("b", false, {})};
-  EXPECT_TRUE(ReleasableGuests(nodes).empty());
-}
-
-TEST(ReleasableGuestsTest, UnexportedRequirementHoldsBack) {
-  std::vector<StartupNode> nodes = {Node("main", true, {})};
-  nodes[0].unexported.push_back("x.v1.X");
-  EXPECT_TRUE(ReleasableGuests(nodes).empty());
-}
-
-TEST(ReleasableGuestsTest, AlreadyRunningNotReleasedAgain) {
-  std::vector<StartupNode> nodes = {Node("a", true, {}, /*running=*/true),
-                                    Node("b", true, {0})};
-  EXPECT_EQ(ReleasableGuests(nodes), (std::vector<size_t>{1}));
-}
-
 TEST(FindDependencyCyclesTest, TwoCycleNamedInOrder) {
   std::vector<StartupNode> nodes = {Node("a", true, {1}), Node("b", true, {0}),
                                     Node("c", true, {})};
