@@ -237,6 +237,9 @@ struct InstanceOptions {
   // declared minimum exceeds it is refused by Instantiate. Below the
   // module's own declared maximum, it wins. Default: kDefaultMemoryLimit.
   uint64_t memory_limit = kDefaultMemoryLimit;
+  // The instance's name in its trap messages and errors (the guest's, when
+  // several guests share one module). Default: empty, the module's name.
+  std::string name;
 };
 
 // Decoded, validated code. Immutable; Instantiate may be called from several

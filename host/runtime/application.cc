@@ -260,6 +260,7 @@ Result<ApplicationResult> RunApplication(
     guest->module = *module;
     guest->instance_options.memory_limit =
         ms->memory_limit.value_or(engine::kDefaultMemoryLimit);
+    guest->instance_options.name = ms->name;
     abi::WasiOptions& wasi = guest->wasi_options;
     wasi.name = ms->name;
     wasi.args = ms->args;

@@ -348,7 +348,7 @@ class AotModule final : public Module {
     inst->rt.memory_limit_pages = MemoryLimitPages(options);
     inst->state = std::make_unique<InstanceState>();
     InstanceState& state = *inst->state;
-    state.name = debug_name_;
+    state.name = options.name.empty() ? debug_name_ : options.name;
     state.user_data_ptr = user_data;
     for (const ImportInfo& want : imports_) {
       Result<const HostFunction*> host =

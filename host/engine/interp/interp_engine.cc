@@ -294,7 +294,7 @@ class InterpModule final : public Module {
     PARIGOT_RETURN_IF_ERROR(CheckMemoryLimit(debug_name_, facts_, options));
     auto inst = std::make_unique<InterpInstance>();
     inst->state = std::make_unique<State>();
-    inst->state->debug_name = debug_name_;
+    inst->state->debug_name = options.name.empty() ? debug_name_ : options.name;
     inst->state->user_data = user_data;
     inst->state->desc = &desc_;
     inst->store = std::make_unique<wi::Store>(features_);
