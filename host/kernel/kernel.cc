@@ -27,6 +27,17 @@ Kernel::Guest* Kernel::FindGuestLocked(GuestId id) const {
   return it == guests_by_id_.end() ? nullptr : it->second;
 }
 
+Kernel::Service* Kernel::FindOrAddServiceLocked(const ServiceName& name) {
+  std::unique_ptr<Service>& service = services_by_name_[name];
+  if (service == nullptr) {
+    service = std::make_unique<Service>();
+    service->id = NewIdLocked<ServiceId>();
+    service->name = name;
+    services_[service->id] = service.get();
+  }
+  return service.get();
+}
+
 GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
                          GuestOptions options) {
   std::lock_guard lock(mu_);
@@ -90,15 +101,9 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
     }
   }
   for (const ServiceName& name : names) {
-    std::unique_ptr<Service>& service = services_by_name_[name];
-    if (service == nullptr) {
-      // Otherwise other processes serve it too: this guest joins them.
-      service = std::make_unique<Service>();
-      service->id = NewIdLocked<ServiceId>();
-      service->name = name;
-      services_[service->id] = service.get();
-    }
-    if (service->exporter != guest) guest->exports.push_back(service.get());
+    // If other processes serve it too, this guest joins them.
+    Service* service = FindOrAddServiceLocked(name);
+    if (service->exporter != guest) guest->exports.push_back(service);
     service->exporter = guest;
     // A restarted guest's services come back when its new instance runs.
     service->alive = !guest->restarting;
@@ -169,10 +174,8 @@ Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
                           it->second->exporter == guest;
   if (!required && !exported_by_self) return sc::NotRequired;
   if (it == services_by_name_.end()) return sc::LocateError;
-  const Guest* exporter = it->second->exporter;
-  if (!it->second->served_here() && it->second->remotes.empty() &&
-      (exporter == nullptr || !exporter->restarting)) {
-    return exporter != nullptr ? sc::ServiceDied : sc::LocateError;
+  if (it->second->local_exporter() == nullptr && it->second->remotes.empty()) {
+    return it->second->exporter != nullptr ? sc::ServiceDied : sc::LocateError;
   }
   *service_id = it->second->id;
   *methods = it->second->methods;
@@ -200,8 +203,7 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   // A local exporter that restarts gets the call once it runs again, unless
   // other processes serve the service meanwhile.
   const bool local = service->served_here() ||
-                     (service->exporter != nullptr && service->exporter->restarting &&
-                      service->remotes.empty());
+                     (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
   if (timeout.count() <= 0 || timeout > options_.call_timeout) {
     timeout = options_.call_timeout;

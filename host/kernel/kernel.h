@@ -235,6 +235,8 @@ class Kernel {
   using Clock = std::chrono::steady_clock;
 
   Guest* FindGuestLocked(GuestId id) const;
+  // The service named `name`, registered (with a new id) if unknown.
+  Service* FindOrAddServiceLocked(const ServiceName& name);
   template <typename IdType>
   IdType NewIdLocked();
   std::vector<StartupNode> StartupGraphLocked() const;

@@ -28,8 +28,7 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
       auto it = services_by_name_.find(name);
       const Service* service =
           it == services_by_name_.end() ? nullptr : it->second.get();
-      if (service != nullptr && service->exporter != nullptr &&
-          (service->served_here() || service->exporter->restarting)) {
+      if (service != nullptr && service->local_exporter() != nullptr) {
         node.depends_on.push_back(index[service->exporter]);
         node.depends_on_service.push_back(name.ToString());
       } else if (service == nullptr || service->remotes.empty()) {
@@ -49,9 +48,8 @@ bool Kernel::RequirementsRunLocked(const Guest& guest) const {
     auto it = services_by_name_.find(name);
     if (it == services_by_name_.end()) return false;
     const Service& service = *it->second;
-    if (service.exporter != nullptr && (service.served_here() || service.exporter->restarting)) {
-      if (service.exporter->state != Guest::State::kRunning &&
-          service.exporter->state != Guest::State::kEnded) {
+    if (const Guest* exporter = service.local_exporter()) {
+      if (exporter->state != Guest::State::kRunning && exporter->state != Guest::State::kEnded) {
         return false;
       }
     } else if (service.remotes.empty()) {

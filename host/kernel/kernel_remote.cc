@@ -69,13 +69,7 @@ void Kernel::AddRemoteService(const ServiceName& name,
                               const std::vector<std::string>& methods,
                               std::shared_ptr<RemoteEndpoint> endpoint) {
   std::lock_guard lock(mu_);
-  std::unique_ptr<Service>& service = services_by_name_[name];
-  if (service == nullptr) {
-    service = std::make_unique<Service>();
-    service->id = NewIdLocked<ServiceId>();
-    service->name = name;
-    services_[service->id] = service.get();
-  }
+  Service* service = FindOrAddServiceLocked(name);
   for (const std::string& method : methods) {
     bool known = std::any_of(service->methods.begin(), service->methods.end(),
                              [&](const auto& m) { return m.first == method; });
@@ -100,7 +94,7 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   }
   Service* service = it->second.get();
   // A restarting exporter gets the call once its new instance runs.
-  if (!service->alive && !service->exporter->restarting) return sc::ServiceDied;
+  if (service->local_exporter() == nullptr) return sc::ServiceDied;
   auto binding = std::find_if(service->methods.begin(), service->methods.end(),
                               [&](const auto& m) { return m.first == method; });
   if (binding == service->methods.end()) return sc::NotFound;

@@ -84,6 +84,12 @@ struct Kernel::Service {
   size_t next_remote = 0;
 
   bool served_here() const { return exporter != nullptr && alive; }
+  // Its local exporter is being restarted: calls wait for the new instance.
+  bool restarting_here() const { return exporter != nullptr && exporter->restarting; }
+  // The guest here that serves it, now or once restarted; else null.
+  Guest* local_exporter() const {
+    return served_here() || restarting_here() ? exporter : nullptr;
+  }
 };
 
 struct Kernel::PendingCall {
