@@ -135,7 +135,7 @@ char* Runtime::Call(ServiceHandle handle, size_t method_index, size_t param_size
       service.method_ids[method_index].IsZero()) {
     log::warn("call to " + MethodName(service, method_index) +
               " failed: the service does not implement this method");
-    receiver->Fail(kDispatchError);
+    receiver->Fail(kDispatchError, CallCause::kNotFound);
     return nullptr;
   }
   char* param = exchange::AppendOpWithRoom(
@@ -169,7 +169,7 @@ void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
     }
     log::warn("call to " + MethodName(*call.service, call.method_index) +
               " failed: " + KernelErrName(err));
-    call.receiver->Fail(kDispatchError);
+    call.receiver->Fail(kDispatchError, CallCauseOf(err));
     return;
   }
   // The caller may have gone (deadline, exit): nothing more to do.
@@ -201,9 +201,9 @@ void Runtime::HandleResolved(const exchange::ResolvedEvent& resolved) {
   if (kernel_error != KernelErr::NoError) {
     log::warn("call to " + MethodName(*call.service, call.method_index) +
               " failed: " + KernelErrName(kernel_error));
-    call.receiver->Fail(kDispatchError);
+    call.receiver->Fail(kDispatchError, CallCauseOf(kernel_error));
   } else if (resolved.result_error != 0) {
-    call.receiver->Fail(resolved.result_error);
+    call.receiver->Fail(resolved.result_error, CallCause::kNone);
   } else {
     call.receiver->Receive(resolved.result);
   }

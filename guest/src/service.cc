@@ -31,7 +31,7 @@ RawFuture CallRaw(ServiceHandle service, size_t method_index, std::string_view p
   class Receiver final : public CallReceiver {
    public:
     void Receive(std::string_view bytes) override { promise.Complete(std::string(bytes)); }
-    void Fail(int32_t error) override { promise.Fail(error); }
+    void Fail(int32_t error, CallCause cause) override { promise.Fail(error, cause); }
 
     Promise<std::string, int32_t> promise;
   };

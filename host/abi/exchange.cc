@@ -62,6 +62,8 @@ uint32_t Exchanger::RunOp(const exchange::DispatchOp& op, WireId* call) {
   std::optional<ServiceId> service = op.service.As<ServiceId>();
   std::optional<MethodId> method = op.method.As<MethodId>();
   if (!service || !method) return sc::BadId;
+  // Refused before the host copies it.
+  if (op.param.size() > kernel_.max_message_size()) return sc::MessageTooLarge;
   CallId id;
   kernel::Err err = kernel_.Dispatch(guest_, *service, *method, Payload(op.param),
                                      std::chrono::milliseconds(op.timeout_ms), &id);
@@ -72,6 +74,9 @@ uint32_t Exchanger::RunOp(const exchange::DispatchOp& op, WireId* call) {
 uint32_t Exchanger::RunOp(const exchange::ReturnOp& op, WireId*) {
   std::optional<CallId> call = op.call.As<CallId>();
   if (!call) return sc::BadId;
+  if (op.result.size() > kernel_.max_message_size()) {
+    return static_cast<uint32_t>(kernel_.FailReturn(guest_, *call, sc::MessageTooLarge));
+  }
   return static_cast<uint32_t>(
       kernel_.ReturnValue(guest_, *call, Payload(op.result), op.result_error));
 }

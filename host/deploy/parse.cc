@@ -23,8 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 1> kTopKeys = {"config"};
-constexpr std::array<std::string_view, 8> kDeploymentKeys = {
-    "Timezone", "SearchDir",    "ParigotLibPath", "ParigotLibSymbol",
+constexpr std::array<std::string_view, 9> kDeploymentKeys = {
+    "Timezone", "SearchDir",    "ParigotLibPath", "ParigotLibSymbol", "MaxMessageSize",
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
@@ -258,9 +258,9 @@ class Parser {
     Error(node.source(), full, std::move(message));
   }
 
-  // MemoryLimit: an integer of bytes, or a string with a unit ("64MiB").
-  // Its range is checked by ValidateDeployment.
-  std::optional<uint64_t> ParseMemoryLimit(const toml::node& node,
+  // MemoryLimit, MaxMessageSize: an integer of bytes, or a string with a
+  // unit ("64MiB"). Its range is checked by ValidateDeployment.
+  std::optional<uint64_t> ParseSize(const toml::node& node,
                                            const std::string& full) {
     if (const auto* bytes = node.as_integer()) {
       if (**bytes >= 0) return static_cast<uint64_t>(**bytes);
@@ -324,7 +324,7 @@ class Parser {
                       "\"on-failure\", \"always\" or \"never\"");
         }
       } else if (k == "MemoryLimit") {
-        ms.memory_limit = ParseMemoryLimit(*node, full);
+        ms.memory_limit = ParseSize(*node, full);
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;
@@ -388,6 +388,8 @@ class Parser {
                "host has no syscall library to load)",
                d.warnings);
         }
+      } else if (k == "MaxMessageSize") {
+        if (auto size = ParseSize(*node, full)) d.max_message_size = *size;
       } else if (k == "Timeout") {
         if (CheckType(*node, key->source(), full, toml::node_type::table)) {
           ParseTimeouts(*node->as_table(), full, d);

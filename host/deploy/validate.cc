@@ -146,6 +146,12 @@ void Validate(const DeploymentOptions& d, Diagnostics& diagnostics,
   }
   CheckTimeout(d, "Startup", d.timeouts.startup, diagnostics);
   CheckTimeout(d, "Complete", d.timeouts.complete, diagnostics);
+  if (d.max_message_size < kMinMaxMessageSize || d.max_message_size > kMaxMaxMessageSize) {
+    diagnostics.Add(Where(d.key_locations, "MaxMessageSize", d.location),
+                    DeploymentKey(d, "MaxMessageSize"),
+                    "must be between 1 KiB (1024) and 1 GiB (1073741824) bytes, got " +
+                        std::to_string(d.max_message_size));
+  }
   if (d.timezone && d.timezone->empty()) {
     diagnostics.Add(Where(d.key_locations, "Timezone", d.location),
                     DeploymentKey(d, "Timezone"),

@@ -172,6 +172,26 @@ TEST_F(ValidateTest, MemoryLimitIsBytesOrASizeWithAUnit) {
   EXPECT_FALSE(defaulted->microservices[0].memory_limit);
 }
 
+TEST_F(ValidateTest, MaxMessageSizeDefaultsTo128MiBAndIsChecked) {
+  Touch("a.wasm");
+  const std::string ms = "[config.dev.microservice.a]\nWasmPath = \"a.wasm\"\n";
+  auto defaulted = LoadDeployment(Descriptor(ms), "");
+  ASSERT_TRUE(defaulted.ok()) << defaulted.status().ToString();
+  EXPECT_EQ(defaulted->max_message_size, uint64_t{128} << 20);
+  auto set = LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = \"4MiB\"\n" + ms), "");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->max_message_size, uint64_t{4} << 20);
+  EXPECT_EQ(ErrorOf(LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = 1023\n" + ms), "")),
+            "app.toml:2:1: config.dev.MaxMessageSize: must be between 1 KiB (1024) and 1 GiB "
+            "(1073741824) bytes, got 1023");
+  EXPECT_EQ(ErrorOf(LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = \"2GiB\"\n" + ms), "")),
+            "app.toml:2:1: config.dev.MaxMessageSize: must be between 1 KiB (1024) and 1 GiB "
+            "(1073741824) bytes, got 2147483648");
+  EXPECT_EQ(ErrorOf(LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = \"big\"\n" + ms), "")),
+            "app.toml:2:18: config.dev.MaxMessageSize: expected a number of bytes: an integer "
+            ">= 0, or a string such as \"64MiB\" (units B, KiB, MiB, GiB)");
+}
+
 TEST_F(ValidateTest, MemoryLimitOutOfRangeOrMalformed) {
   Touch("a.wasm");
   auto check = [&](const std::string& value, const std::string& error) {

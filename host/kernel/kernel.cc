@@ -205,6 +205,7 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   const bool local = service->served_here() ||
                      (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
+  if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
   if (timeout.count() <= 0 || timeout > options_.call_timeout) {
     timeout = options_.call_timeout;
   }
@@ -250,6 +251,19 @@ void Kernel::DeliverLocked(Guest* callee, IncomingCall call) {
 
 Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
                         int32_t result_error) {
+  if (result.size() > options_.max_message_size) {
+    return FailReturn(callee_id, call_id, sc::MessageTooLarge);
+  }
+  return Resolve(callee_id, call_id, std::move(result), result_error, sc::NoError);
+}
+
+Err Kernel::FailReturn(GuestId callee_id, CallId call_id, Err error) {
+  Err err = Resolve(callee_id, call_id, {}, 0, error);
+  return err == sc::NoError ? error : err;
+}
+
+Err Kernel::Resolve(GuestId callee_id, CallId call_id, std::string result,
+                    int32_t result_error, Err kernel_error) {
   Deferred after;
   std::lock_guard lock(mu_);
   Guest* callee = FindGuestLocked(callee_id);
@@ -268,8 +282,8 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
   Guest* caller = it->second.caller;
   if (caller == nullptr) {
     after.Add([reply = std::move(it->second.reply), result = std::move(result),
-               result_error, exit = exit_code_]() mutable {
-      reply(RemoteReply{std::move(result), result_error, sc::NoError, {}, exit});
+               result_error, kernel_error, exit = exit_code_]() mutable {
+      reply(RemoteReply{std::move(result), result_error, kernel_error, {}, exit});
     });
     calls_.erase(it);
     return sc::NoError;
@@ -277,7 +291,7 @@ Err Kernel::ReturnValue(GuestId callee_id, CallId call_id, std::string result,
   calls_.erase(it);
   if (caller->state == Guest::State::kEnded) return sc::CallerUnavailable;
   caller->mailbox.Put(
-      CallResolved{call_id, std::move(result), result_error, sc::NoError});
+      CallResolved{call_id, std::move(result), result_error, kernel_error});
   return sc::NoError;
 }
 

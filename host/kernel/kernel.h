@@ -48,6 +48,11 @@ struct KernelOptions {
   //    returns to its event loop, that runs past it gets the guest
   //    interrupted and killed, whatever its callers chose.
   std::chrono::milliseconds call_timeout{50};
+  // The largest request or response of any call, in bytes (descriptor key
+  // MaxMessageSize): a larger request is refused with MessageTooLarge and
+  // never delivered; a larger answer fails its call with MessageTooLarge
+  // (and its return_value too). Default: 128 MiB.
+  size_t max_message_size = size_t{128} << 20;
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
   std::function<void(std::string_view source, LogLevel, std::string_view)> log;
@@ -110,8 +115,17 @@ class Kernel {
   Err Dispatch(GuestId caller, ServiceId service, MethodId method,
                std::string param, std::chrono::milliseconds timeout,
                CallId* call);
+  // A `result` over KernelOptions::max_message_size fails the call with
+  // MessageTooLarge instead, and returns MessageTooLarge.
   Err ReturnValue(GuestId callee, CallId call, std::string result,
                   int32_t result_error);
+  // The callee cannot answer `call` (`error`: MessageTooLarge when its
+  // answer is over the limit; the transport checks before copying it): its
+  // caller gets `error`. Returns `error`, or what ReturnValue would when the
+  // call has no caller to tell.
+  Err FailReturn(GuestId callee, CallId call, Err error);
+  // KernelOptions::max_message_size.
+  size_t max_message_size() const { return options_.max_message_size; }
   // Blocks up to `timeout` (negative: forever). ReadOneTimeout when nothing
   // arrived.
   Err ReadOne(GuestId guest, std::chrono::milliseconds timeout, Event* event);
@@ -266,6 +280,10 @@ class Kernel {
   // Answers `call`'s caller, unless it is gone, with `error` (a failure
   // the kernel saw: ServiceDied, CallTimeout, ...).
   void FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& after);
+  // Answers `call` for its callee: with `result` and `result_error`, or
+  // with `kernel_error` (ReturnValue, FailReturn).
+  Err Resolve(GuestId callee, CallId call, std::string result, int32_t result_error,
+              Err kernel_error);
   // When `guest`'s current turn began, if it is in one and still alive.
   std::optional<Clock::time_point> TurnBeganLocked(const Guest& guest) const;
   // The callee here is running `call`'s method right now.

@@ -212,12 +212,15 @@ bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> tr
   if (!guest->exports.empty() && federation_ != nullptr) {
     federation_->ServingChanged();
   }
-  // Callers waiting on this instance learn now, not at their deadline. The
-  // calls it had not taken wait for the next instance, if one comes.
+  // Callers waiting on this instance learn now, not at their deadline, and
+  // why. The calls it had not taken wait for the next instance, if one comes.
+  const Err died = guest->killed ? sc::ServiceKilled
+                   : trap        ? sc::ServiceTrapped
+                                 : sc::ServiceDied;
   for (auto it = calls_.begin(); it != calls_.end();) {
     PendingCall& call = it->second;
     if (call.callee == guest && call.taken) {
-      FailCallLocked(it->first, call, sc::ServiceDied, after);
+      FailCallLocked(it->first, call, died, after);
       it = calls_.erase(it);
     } else if (call.caller == guest) {
       if (call.remote != nullptr) {

@@ -98,6 +98,7 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   auto binding = std::find_if(service->methods.begin(), service->methods.end(),
                               [&](const auto& m) { return m.first == method; });
   if (binding == service->methods.end()) return sc::NotFound;
+  if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
 
   Clock::time_point now = Clock::now();
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).

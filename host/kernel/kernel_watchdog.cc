@@ -119,7 +119,10 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
       if (call.remote != nullptr) {
         after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
       }
-      FailCallLocked(it->first, call, sc::CallTimeout, after);
+      // A call still held for a restarting callee never started: the
+      // caller learns that the service is restarting, not merely slow.
+      const bool held = call.callee != nullptr && call.callee->restarting && !call.taken;
+      FailCallLocked(it->first, call, held ? sc::ServiceRestarting : sc::CallTimeout, after);
       // A method being run goes on (its limit still applies); a queued call
       // is dropped and never run.
       if (RunningLocked(it->first, call)) {

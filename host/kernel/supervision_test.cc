@@ -35,7 +35,7 @@ TEST_F(SupervisionTest, CallsItHadNotTakenReachItsNextInstance) {
   ASSERT_TRUE(kernel.GuestEnded(greet, 0, "unreachable"));
   auto failed = std::get<CallResolved>(Read(kernel, main));
   EXPECT_EQ(failed.call, running);
-  EXPECT_EQ(failed.kernel_error, sc::ServiceDied);
+  EXPECT_EQ(failed.kernel_error, sc::ServiceTrapped);
   EXPECT_FALSE(kernel.HasEnded(greet));
 
   // A call made during the back-off waits too; Locate still finds the service.
@@ -78,7 +78,7 @@ TEST_F(SupervisionTest, AWaitingCallStillEndsAtItsDeadline) {
   CallId call;
   ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(30), &call), sc::NoError);
   auto timed_out = std::get<CallResolved>(Read(kernel, main));
-  EXPECT_EQ(timed_out.kernel_error, sc::CallTimeout);
+  EXPECT_EQ(timed_out.kernel_error, sc::ServiceRestarting);
   // Its new instance never sees it.
   ASSERT_TRUE(kernel.WaitToRestart(greet));
   Relaunch(kernel, greet, "greet", {kGreeting}, {});

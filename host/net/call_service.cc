@@ -110,7 +110,13 @@ class CallService::Call {
   void Sent(bool) {}
 
   void Answer(kernel::RemoteReply reply) {
-    grpc::Status status = StatusForReply(reply, context_);
+    std::string error_name;
+    if (reply.result_error != 0 && service_.catalog_ != nullptr) {
+      if (std::optional<MethodRef> target = ParseMethodPath(context_.method())) {
+        error_name = service_.catalog_->ErrorName(target->service.ToString(), reply.result_error);
+      }
+    }
+    grpc::Status status = StatusForReply(reply, context_, error_name);
     if (status.ok()) {
       Finish(status, ToByteBuffer(reply.result));
     } else {

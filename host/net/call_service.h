@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "host/kernel/kernel.h"
+#include "host/net/service_catalog.h"
 #include "host/net/worker_queue.h"
 
 namespace parigot::net {
@@ -32,7 +33,10 @@ namespace parigot::net {
 // and the queue outlive the service's calls (Stop waits for them).
 class CallService {
  public:
-  explicit CallService(kernel::Kernel& kernel) : kernel_(kernel) {}
+  // `catalog` (may be null) names application errors in trailers
+  // (wire.h); it must outlive the service.
+  CallService(kernel::Kernel& kernel, const ServiceCatalog* catalog)
+      : kernel_(kernel), catalog_(catalog) {}
   ~CallService();
   CallService(const CallService&) = delete;
   CallService& operator=(const CallService&) = delete;
@@ -56,6 +60,7 @@ class CallService {
   void Ended();
 
   kernel::Kernel& kernel_;
+  const ServiceCatalog* const catalog_;
   grpc::AsyncGenericService service_;
   std::mutex mu_;
   std::condition_variable ended_;

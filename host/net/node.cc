@@ -19,22 +19,23 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Messages of any size (gRPC's default caps what a host receives at 4 MB),
-// and quick reconnection: a peer that starts late is found within about a
-// poll, not after gRPC's default one-second-and-growing back-off.
-grpc::ChannelArguments ChannelArgs() {
+// Messages up to the application's MaxMessageSize (gRPC's default caps what
+// a host receives at 4 MB; a larger one fails as RESOURCE_EXHAUSTED), and
+// quick reconnection: a peer that starts late is found within about a poll,
+// not after gRPC's default one-second-and-growing back-off.
+grpc::ChannelArguments ChannelArgs(int max_message_size) {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);
-  args.SetMaxSendMessageSize(-1);
+  args.SetMaxReceiveMessageSize(max_message_size);
+  args.SetMaxSendMessageSize(max_message_size);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   return args;
 }
 
-std::shared_ptr<grpc::Channel> Dial(const std::string& address) {
+std::shared_ptr<grpc::Channel> Dial(const std::string& address, int max_message_size) {
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   ChannelArgs());
+                                   ChannelArgs(max_message_size));
 }
 
 }  // namespace
@@ -66,14 +67,14 @@ Result<std::unique_ptr<Node>> Node::Start(kernel::Kernel& kernel,
   for (const NodeOptions::External& external : node->options_.externals) {
     auto endpoint = std::make_shared<GrpcEndpoint>(
         "external " + external.name + " (" + external.address + ")",
-        Dial(external.address), *node->queue_);
+        Dial(external.address, node->MaxMessageSize()), *node->queue_);
     kernel.AddRemoteService(external.service, external.methods, endpoint);
     node->external_endpoints_.push_back(std::move(endpoint));
   }
   for (const NodeOptions::Peer& peer : node->options_.peers) {
     auto state = std::make_unique<PeerState>();
     state->peer = peer;
-    std::shared_ptr<grpc::Channel> channel = Dial(peer.address);
+    std::shared_ptr<grpc::Channel> channel = Dial(peer.address, node->MaxMessageSize());
     state->endpoint = std::make_shared<GrpcEndpoint>(
         "host " + peer.name + " (" + peer.address + ")", channel, *node->queue_);
     state->control = v1::Control::NewStub(channel);
@@ -88,7 +89,7 @@ Result<std::unique_ptr<Node>> Node::Start(kernel::Kernel& kernel,
 }
 
 Status Node::Listen() {
-  calls_ = std::make_unique<CallService>(kernel_);
+  calls_ = std::make_unique<CallService>(kernel_, options_.catalog);
   control_ = std::make_unique<ControlService>(kernel_, options_.host, options_.log);
   // Process-wide, read when a server is built: the server then answers
   // grpc.health.v1.Health, with statuses set below.
@@ -96,8 +97,8 @@ Status Node::Listen() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(),
                            &port_);
-  builder.SetMaxReceiveMessageSize(-1);
-  builder.SetMaxSendMessageSize(-1);
+  builder.SetMaxReceiveMessageSize(MaxMessageSize());
+  builder.SetMaxSendMessageSize(MaxMessageSize());
   // gRPC shares a port with another server by default (SO_REUSEPORT): two
   // hosts given the same Listen would then split each other's calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -20,8 +20,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -126,6 +128,10 @@ class Node : public kernel::Federation {
 
   Node(kernel::Kernel& kernel, NodeOptions options);
   Status Listen();
+  // The kernel's max_message_size, as gRPC takes it.
+  int MaxMessageSize() const {
+    return static_cast<int>(std::min<size_t>(kernel_.max_message_size(), INT32_MAX));
+  }
   void Poll(PeerState& peer);
   void Run();
   void UpdateHealth();

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "protosupport/v1/protosupport.pb.h"
+
 namespace parigot::net {
 namespace {
 
@@ -154,6 +156,20 @@ Result<std::vector<std::string>> ServiceCatalog::MethodNames(
     names.push_back(service->method(i)->name());
   }
   return names;
+}
+
+std::string ServiceCatalog::ErrorName(std::string_view full_name, int32_t error) const {
+  const google::protobuf::ServiceDescriptor* service = FindService(full_name);
+  if (service == nullptr || !service->options().HasExtension(protosupport::v1::error_id_name)) {
+    return {};
+  }
+  const std::string& package = service->file()->package();
+  const std::string& enum_name = service->options().GetExtension(protosupport::v1::error_id_name);
+  const google::protobuf::EnumDescriptor* errors =
+      pool_.FindEnumTypeByName(package.empty() ? enum_name : package + "." + enum_name);
+  if (errors == nullptr) return {};
+  const google::protobuf::EnumValueDescriptor* value = errors->FindValueByNumber(error);
+  return value != nullptr ? value->name() : std::string();
 }
 
 std::vector<std::string> ServiceCatalog::ServiceNames() const {

@@ -70,6 +70,12 @@ class ServiceCatalog {
   // declaration order; NOT_FOUND if the catalog has no such service.
   Result<std::vector<std::string>> MethodNames(std::string_view full_name) const;
 
+  // The name of value `error` of the error enum of service `full_name` (the
+  // enum its option protosupport.v1.error_id_name names, in its package):
+  // "UnknownLang". Empty if the catalog lacks the service, the option, the
+  // enum or the value.
+  std::string ErrorName(std::string_view full_name, int32_t error) const;
+
   // The fully-qualified names of every service of every file, sorted.
   std::vector<std::string> ServiceNames() const;
 

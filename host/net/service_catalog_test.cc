@@ -174,5 +174,17 @@ TEST(ServiceCatalogTest, UnknownNames) {
   EXPECT_TRUE(ServiceCatalog().ServiceNames().empty());
 }
 
+TEST(ServiceCatalogTest, ErrorNameComesFromTheServicesErrorEnum) {
+  ServiceCatalog catalog;
+  ASSERT_EQ(catalog.Add(testing::ReadTestdata("greeting.descriptors.pb"), "greet.wasm"),
+            Status::Ok());
+  EXPECT_EQ(catalog.ErrorName("greeting.v1.Greeting", 4), "UnknownLang");
+  EXPECT_EQ(catalog.ErrorName("greeting.v1.Greeting", 1), "DispatchError");
+  EXPECT_EQ(catalog.ErrorName("greeting.v1.Greeting", 999), "") << "no such value";
+  EXPECT_EQ(catalog.ErrorName("greeting.v1.Nope", 4), "") << "no such service";
+  ASSERT_EQ(catalog.Add(SetOf({kBase, kUser}), "x"), Status::Ok());
+  EXPECT_EQ(catalog.ErrorName("b.User", 4), "") << "a service without error_id_name";
+}
+
 }  // namespace
 }  // namespace parigot::net

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "parigot/call_cause.h"
+
 namespace parigot::net {
 
 namespace sc = syscall::v1;
@@ -62,20 +64,17 @@ std::chrono::steady_clock::time_point ToSteadyClock(
 grpc::Status StatusForKernelError(kernel::Err error, std::string_view detail,
                                   grpc::ServerContextBase& context) {
   context.AddTrailingMetadata(kKernelErrorKey, sc::KernelErr_Name(error));
-  grpc::StatusCode code = grpc::StatusCode::INTERNAL;
-  switch (error) {
-    case sc::CallTimeout: code = grpc::StatusCode::DEADLINE_EXCEEDED; break;
-    case sc::ServiceDied: code = grpc::StatusCode::UNAVAILABLE; break;
-    case sc::NotFound: code = grpc::StatusCode::UNIMPLEMENTED; break;
-    default: break;
-  }
-  std::string message = sc::KernelErr_Name(error);
+  CallCause cause = CallCauseOf(error);
+  // Its numbers are gRPC's (parigot/status.h).
+  auto code = static_cast<grpc::StatusCode>(StatusCodeFor(cause));
+  std::string message = sc::KernelErr_Name(error) + " (" + std::string(CallCauseName(cause)) + ")";
   if (!detail.empty()) message += ": " + std::string(detail);
   return grpc::Status(code, message);
 }
 
 grpc::Status StatusForReply(const RemoteReply& reply,
-                            grpc::ServerContextBase& context) {
+                            grpc::ServerContextBase& context,
+                            std::string_view error_name) {
   if (reply.application_exit) {
     context.AddTrailingMetadata(kApplicationExitKey,
                                 std::to_string(*reply.application_exit));
@@ -86,9 +85,14 @@ grpc::Status StatusForReply(const RemoteReply& reply,
   if (reply.result_error != 0) {
     context.AddTrailingMetadata(kResultErrorKey,
                                 std::to_string(reply.result_error));
-    return grpc::Status(grpc::StatusCode::UNKNOWN,
-                        "the method returned error " +
-                            std::to_string(reply.result_error));
+    std::string number = std::to_string(reply.result_error);
+    if (error_name.empty()) {
+      return grpc::Status(grpc::StatusCode::UNKNOWN, "the method returned error " + number);
+    }
+    context.AddTrailingMetadata(kResultErrorNameKey, std::string(error_name));
+    return grpc::Status(grpc::StatusCode::UNKNOWN, "the method returned error " +
+                                                       std::string(error_name) + " (" +
+                                                       number + ")");
   }
   return grpc::Status::OK;
 }
@@ -138,12 +142,20 @@ RemoteReply ReplyForStatus(const grpc::Status& status,
       return reply;
     }
   }
+  // From a peer that did not say (an outside server, or gRPC itself): the
+  // cause its status code stands for; anything else is the connection's.
   switch (status.error_code()) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       reply.kernel_error = sc::CallTimeout;
       break;
+    case grpc::StatusCode::CANCELLED:
+      reply.kernel_error = sc::CallCancelled;
+      break;
     case grpc::StatusCode::UNIMPLEMENTED:
       reply.kernel_error = sc::NotFound;
+      break;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      reply.kernel_error = sc::MessageTooLarge;
       break;
     default:
       reply.kernel_error = sc::NetworkFailed;

@@ -5,15 +5,16 @@
 // "/pkg.v1.S/M" whose request and response are the protobuf messages
 // themselves (what guests put in dispatch and return_value), so any gRPC
 // client can call a parigot service. An outcome other than a response is a
-// non-OK status; for a parigot caller the exact parigot outcome also
-// travels in trailing metadata (kResultErrorKey, kKernelErrorKey), which
+// non-OK status; the exact parigot outcome also travels in trailing
+// metadata (kResultErrorKey, kResultErrorNameKey, kKernelErrorKey), which
 // other clients may ignore:
 //
-//   the method returned error id N  UNKNOWN            parigot-result-error: N
-//   its deadline passed             DEADLINE_EXCEEDED  parigot-kernel-error: CallTimeout
-//   its exporter died               UNAVAILABLE        parigot-kernel-error: ServiceDied
-//   no such service or method here  UNIMPLEMENTED      parigot-kernel-error: NotFound
-//   any other kernel error E        INTERNAL           parigot-kernel-error: E
+//   the method returned error N, the value E of its service's error enum:
+//     UNKNOWN, with parigot-result-error: N and parigot-result-error-name: E
+//   the call failed by itself, with kernel error K (CallTimeout,
+//   ServiceKilled, MessageTooLarge, ...): the status of K's cause
+//   (parigot/call_cause.h: DEADLINE_EXCEEDED, INTERNAL, RESOURCE_EXHAUSTED,
+//   UNAVAILABLE, ...), with parigot-kernel-error: K
 //
 // A caller that gets a status without those trailers (the peer is down, or
 // an outside server answered) maps it with ReplyForStatus.
@@ -33,6 +34,9 @@
 namespace parigot::net {
 
 inline constexpr char kResultErrorKey[] = "parigot-result-error";
+// The name of the value of the service's error enum, when the host knows the
+// service's descriptors (ServiceCatalog::ErrorName).
+inline constexpr char kResultErrorNameKey[] = "parigot-result-error-name";
 inline constexpr char kKernelErrorKey[] = "parigot-kernel-error";
 // On any answer (OK or not) from a host whose application exit code was
 // fixed before it answered (RemoteReply::application_exit).
@@ -62,9 +66,11 @@ std::chrono::steady_clock::time_point ToSteadyClock(
     std::chrono::system_clock::time_point deadline);
 
 // Server side: the status answering a call whose outcome is `reply`, with
-// the trailers set on `context` (OK for a plain response).
+// the trailers set on `context` (OK for a plain response). `error_name`:
+// the name of reply.result_error in the service's error enum, if known.
 grpc::Status StatusForReply(const kernel::RemoteReply& reply,
-                            grpc::ServerContextBase& context);
+                            grpc::ServerContextBase& context,
+                            std::string_view error_name = {});
 // Server side: the status for a kernel error met before the call reached a
 // guest (CallFromRemote refused it).
 grpc::Status StatusForKernelError(kernel::Err error, std::string_view detail,

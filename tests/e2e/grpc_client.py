@@ -13,13 +13,16 @@ with Debian's python3-grpcio and nothing generated from the service's own
      classes from the descriptors it returns;
   3. calls /greeting.v1.Greeting/FetchGreeting for French (expects
      "bonjour") and for Unspecified, which greet refuses (expects the
-     application error UnknownLang = 4: status UNKNOWN with trailer
-     parigot-result-error: 4);
+     application error UnknownLang = 4: status UNKNOWN with trailers
+     parigot-result-error: 4 and parigot-result-error-name: UnknownLang);
   4. as a hostile but fair client: 2000 FetchGreeting calls with a 300 us
      deadline from 16 threads, each of which may answer or fail with
      DEADLINE_EXCEEDED and nothing else; then greet must still answer, and
      its log must not say it was killed (a caller's deadline never harms
      the callee);
+     a request over the host's MaxMessageSize (the default, 128 MiB) must
+     fail with RESOURCE_EXHAUSTED, and 40 MB requests with a 20 ms deadline
+     may only answer or fail with DEADLINE_EXCEEDED: neither harms greet;
   5. stops the host with SIGTERM and expects exit code 130.
 Prints what it did; exits 1 on the first failed check.
 """
@@ -36,7 +39,7 @@ import tempfile
 import time
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, wrappers_pb2
 
 
 def fail(message, host=None):
@@ -174,9 +177,12 @@ def check_host(host, args):
     except grpc.RpcError as error:
         trailers = dict(error.trailing_metadata() or ())
         print(f"FetchGreeting(Unspecified) failed: {error.code().name}, "
-              f"parigot-result-error={trailers.get('parigot-result-error')}", flush=True)
+              f"parigot-result-error={trailers.get('parigot-result-error')}, "
+              f"parigot-result-error-name={trailers.get('parigot-result-error-name')}",
+              flush=True)
         if error.code() != grpc.StatusCode.UNKNOWN or \
-                trailers.get("parigot-result-error") != "4":
+                trailers.get("parigot-result-error") != "4" or \
+                trailers.get("parigot-result-error-name") != "UnknownLang":
             fail("expected UNKNOWN with parigot-result-error 4 (UnknownLang)", host)
 
     # Short deadlines never kill the service.
@@ -197,6 +203,38 @@ def check_host(host, args):
     reply = fetch(french, timeout=5)
     if reply.greeting != "bonjour":
         fail("greet no longer answers after the hurried calls", host)
+
+    # Big messages: the French request with an unknown field (15) of n
+    # bytes, which greet's decoder skips: a BytesValue's field 1 (tag 0x0a),
+    # renumbered.
+    def padded(n):
+        field = wrappers_pb2.BytesValue(value=bytes(n)).SerializeToString()
+        return french.SerializeToString() + b"\x7a" + field[1:]
+
+    raw_fetch = channel.unary_unary("/greeting.v1.Greeting/FetchGreeting",
+                                    request_serializer=None,
+                                    response_deserializer=FetchResponse.FromString)
+    try:
+        raw_fetch(padded(129 << 20), timeout=30)
+        fail("a request over MaxMessageSize was answered", host)
+    except grpc.RpcError as error:
+        print(f"a 129 MiB request failed: {error.code().name}", flush=True)
+        if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+            fail("expected RESOURCE_EXHAUSTED for a request over MaxMessageSize", host)
+    big = padded(40 << 20)
+    big_outcomes = collections.Counter()
+    for _ in range(5):
+        try:
+            raw_fetch(big, timeout=0.02)
+            big_outcomes["OK"] += 1
+        except grpc.RpcError as error:
+            big_outcomes[error.code().name] += 1
+    print(f"5 calls of 40 MB with a 20 ms deadline: {dict(big_outcomes)}", flush=True)
+    if set(big_outcomes) - {"OK", "DEADLINE_EXCEEDED"}:
+        fail("a big call with a short deadline failed otherwise than by its deadline", host)
+    reply = fetch(french, timeout=5)
+    if reply.greeting != "bonjour":
+        fail("greet no longer answers after the big calls", host)
     print("greet still answers", flush=True)
 
     channel.close()

@@ -22,8 +22,15 @@
 //   loop <n>      n Echo calls, one after the other; the first that fails
 //                 ends the program with code 4 (network tests kill Echo's
 //                 host while it runs)
+//   toolarge <n>  with MaxMessageSize n: a request over it (Echo.Reflect),
+//                 then one just under it whose answer is over it
+//                 (Relay.Forward adds " via relay"); both must fail as
+//                 "message too large", and Echo must still answer
+// Failures are logged as "error N (cause)", the cause as the call's future
+// reports it (parigot/call_cause.h).
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +41,12 @@
 namespace {
 
 using test::v1::TestErr;
+
+// "error 1 (callee killed)".
+std::string Why(TestErr e, parigot::CallCause cause) {
+  return "error " + std::to_string(static_cast<int>(e)) + " (" +
+         std::string(parigot::CallCauseName(cause)) + ")";
+}
 
 std::string Pattern(size_t size) {
   std::string data(size, '\0');
@@ -64,9 +77,8 @@ void Crash() {
         parigot::log::error("Crash returned normally");
         parigot::exit(1);
       })
-      .or_else([echo](TestErr e) {
-        parigot::log::info("Crash failed with error " +
-                           std::to_string(static_cast<int>(e)));
+      .or_else([echo](TestErr e, parigot::CallCause cause) {
+        parigot::log::info("Crash failed with " + Why(e, cause));
         echo.Reflect({.data = "still here"})
             .then([](const test::v1::Payload& reply) {
               parigot::log::info("echo after crash: " + reply.data);
@@ -79,16 +91,16 @@ void Crash() {
 // Crashes Crasher, then checks that its next instance answers; `round`
 // times, then exits 0 (a restart limit ends the application before).
 void CrashLoop(test::v1::Crasher crasher, int round) {
-  crasher.Crash().then([] { parigot::exit(1); }).or_else([crasher, round](TestErr e) {
-    parigot::log::info("crash " + std::to_string(round) + " failed with error " +
-                       std::to_string(static_cast<int>(e)));
+  crasher.Crash().then([] { parigot::exit(1); }).or_else([crasher, round](TestErr e,
+                                                                         parigot::CallCause cause) {
+    parigot::log::info("crash " + std::to_string(round) + " failed with " + Why(e, cause));
     crasher.Ping()
         .then([crasher, round] {
           parigot::log::info("crasher answers again after crash " + std::to_string(round));
           CrashLoop(crasher, round + 1);
         })
-        .or_else([](TestErr e) {
-          parigot::log::info("ping failed with error " + std::to_string(static_cast<int>(e)));
+        .or_else([](TestErr e, parigot::CallCause cause) {
+          parigot::log::info("ping failed with " + Why(e, cause));
           parigot::exit(1);
         });
   });
@@ -104,11 +116,37 @@ void Loop(test::v1::Echo echo, int i, int n) {
   if (i == 100) parigot::log::info("100 calls answered, going on");
   echo.Reflect({.data = std::to_string(i)})
       .then([echo, i, n](const test::v1::Payload&) { Loop(echo, i + 1, n); })
-      .or_else([i](TestErr e) {
-        parigot::log::info("call " + std::to_string(i) + " failed with error " +
-                           std::to_string(static_cast<int>(e)));
+      .or_else([i](TestErr e, parigot::CallCause cause) {
+        parigot::log::info("call " + std::to_string(i) + " failed with " + Why(e, cause));
         parigot::exit(4);
       });
+}
+
+// Both calls must fail as too large; then Echo must still answer.
+void TooLarge(size_t limit) {
+  auto echo = test::v1::Echo::locate();
+  auto relay = test::v1::Relay::locate();
+  auto failures = std::make_shared<int>(0);
+  auto expect_too_large = [echo, failures](std::string_view what) {
+    return [what, echo, failures](TestErr e, parigot::CallCause cause) {
+      parigot::log::info(std::string(what) + " failed with " + Why(e, cause));
+      if (cause != parigot::CallCause::kMessageTooLarge) parigot::exit(1);
+      if (++*failures < 2) return;
+      echo.Reflect({.data = "small"})
+          .then([](const test::v1::Payload& reply) {
+            parigot::log::info("echo still answers: " + reply.data);
+            parigot::exit(0);
+          })
+          .or_else([](TestErr) { parigot::exit(1); });
+    };
+  };
+  echo.Reflect({.data = Pattern(limit + 1)})
+      .then([](const test::v1::Payload&) { parigot::exit(1); })
+      .or_else(expect_too_large("request over the limit"));
+  // Its request fits (tag and length take 3 bytes); its answer does not.
+  relay.Forward({.data = Pattern(limit - 8)})
+      .then([](const test::v1::Payload&) { parigot::exit(1); })
+      .or_else(expect_too_large("answer over the limit"));
 }
 
 }  // namespace
@@ -152,6 +190,12 @@ int main(int argc, char** argv) {
   if (mode == "crash") {
     parigot::Program app({test::v1::Crasher::require, test::v1::Echo::require});
     app.launch().then(Crash);
+    return parigot::run();
+  }
+  if (mode == "toolarge") {
+    size_t limit = std::strtoul(std::string(arg).c_str(), nullptr, 10);
+    parigot::Program app({test::v1::Echo::require, test::v1::Relay::require});
+    app.launch().then([limit] { TooLarge(limit); });
     return parigot::run();
   }
   if (mode == "crashloop") {
@@ -208,9 +252,8 @@ int main(int argc, char** argv) {
       auto call = mode == "stall" ? echo.Stall() : echo.Busy({.ms = ms});
       // After a kill, the call waits for Echo's next instance.
       call.then([] { parigot::exit(1); })
-          .or_else([echo, mode, expect_alive](TestErr e) {
-            parigot::log::info(std::string(mode) + " failed with error " +
-                               std::to_string(static_cast<int>(e)));
+          .or_else([echo, mode, expect_alive](TestErr e, parigot::CallCause cause) {
+            parigot::log::info(std::string(mode) + " failed with " + Why(e, cause));
             echo.Reflect({.data = "alive?"})
                 .then([expect_alive](const test::v1::Payload&) {
                   parigot::log::info("echo still answers");

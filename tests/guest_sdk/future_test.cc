@@ -406,5 +406,61 @@ TEST(AllOfTest, ChainsLikeAnyFuture) {
   EXPECT_EQ(sum, 42);
 }
 
+// Why a call failed travels beside its error (parigot/call_cause.h).
+TEST(CauseTest, OrElseMayTakeTheCauseAndPlainHandlersStillWork) {
+  IntPromise promise;
+  IntFuture future = promise.future();
+  EXPECT_EQ(future.cause(), CallCause::kNone) << "pending";
+  GreetErr seen_error = GreetErr::NoError;
+  CallCause seen_cause = CallCause::kNone;
+  int plain = 0;
+  future.or_else([&](GreetErr e, CallCause cause) {
+          seen_error = e;
+          seen_cause = cause;
+        })
+      .or_else([&](GreetErr) { ++plain; });
+  promise.Fail(GreetErr::DispatchError, CallCause::kCalleeKilled);
+  EXPECT_EQ(seen_error, GreetErr::DispatchError);
+  EXPECT_EQ(seen_cause, CallCause::kCalleeKilled);
+  EXPECT_EQ(plain, 1);
+  EXPECT_EQ(future.cause(), CallCause::kCalleeKilled);
+}
+
+TEST(CauseTest, AnApplicationErrorHasNoCause) {
+  CallCause seen = CallCause::kInternal;
+  IntFuture::Failed(GreetErr::NotFound).or_else([&](GreetErr, CallCause c) { seen = c; });
+  EXPECT_EQ(seen, CallCause::kNone);
+  EXPECT_EQ(IntFuture::Ready(1).cause(), CallCause::kNone) << "a success";
+}
+
+TEST(CauseTest, ThenAndFlatteningPassTheCauseOn) {
+  IntPromise promise;
+  Future<std::string, GreetErr> mapped =
+      promise.future().then([](const int& v) { return std::to_string(v); });
+  promise.Fail(GreetErr::DispatchError, CallCause::kDeadlineExceeded);
+  ASSERT_TRUE(mapped.is_failure());
+  EXPECT_EQ(mapped.cause(), CallCause::kDeadlineExceeded);
+
+  IntPromise outer, inner;
+  IntFuture flat = outer.future().then([inner](const int&) { return inner.future(); });
+  outer.Complete(1);
+  inner.Fail(GreetErr::DispatchError, CallCause::kCalleeRestarting);
+  ASSERT_TRUE(flat.is_failure());
+  EXPECT_EQ(flat.cause(), CallCause::kCalleeRestarting);
+}
+
+TEST(CauseTest, AllOfFailsWithTheFirstErrorsCause) {
+  IntPromise a, b;
+  Future<std::vector<int>, GreetErr> all = AllOf(std::vector<IntFuture>{a.future(), b.future()});
+  b.Fail(GreetErr::DispatchError, CallCause::kNetworkFailed);
+  a.Fail(GreetErr::DispatchError, CallCause::kCalleeTrapped);  // ignored
+  ASSERT_TRUE(all.is_failure());
+  EXPECT_EQ(all.cause(), CallCause::kNetworkFailed);
+  VoidPromise c;
+  VoidFuture none = AllOf(std::vector<VoidFuture>{c.future()});
+  c.Fail(GreetErr::DispatchError, CallCause::kMessageTooLarge);
+  EXPECT_EQ(none.cause(), CallCause::kMessageTooLarge);
+}
+
 }  // namespace
 }  // namespace parigot

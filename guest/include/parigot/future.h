@@ -42,6 +42,19 @@
 // of the future it happened on and of every future derived from it by
 // then(). or_else() returns this same future as well.
 //
+// Why a call failed. The future of a generated client's call that failed by
+// itself (its deadline passed, its callee was killed, restarting or not
+// found, the network failed, ...; see parigot/call_cause.h) fails with the
+// service's DispatchError and carries the cause beside it; when the callee's
+// method answered with its own error, the cause is CallCause::kNone. Read it
+// with cause(), or take it as or_else()'s second parameter:
+//
+//   store.Put(req).or_else([](StoreErr e, parigot::CallCause cause) {
+//     if (cause == parigot::CallCause::kDeadlineExceeded) ...;
+//   });
+//
+// The cause travels with the error through then() and AllOf.
+//
 // Completing twice is a bug. The second completion is ignored and the
 // double-completion hook is called (see SetDoubleCompletionHook); the
 // default hook writes a line to stderr and aborts, which traps the guest.
@@ -69,6 +82,7 @@
 #include <utility>
 #include <vector>
 
+#include "parigot/call_cause.h"
 #include "parigot/pool.h"
 
 namespace parigot {
@@ -162,6 +176,7 @@ class FutureState final : public RefCount {
   bool failed() const { return phase_ == Phase::kFailed; }
   const Value& value() const { return *value_; }
   const E& error() const { return *error_; }
+  CallCause cause() const { return cause_; }
 
   void Succeed(Value value) {
     if (completed()) return double_completion_hook("future completed twice");
@@ -170,9 +185,10 @@ class FutureState final : public RefCount {
     Dispatch();
   }
 
-  void Fail(E error) {
+  void Fail(E error, CallCause cause) {
     if (completed()) return double_completion_hook("future failed after completion");
     error_.emplace(std::move(error));
+    cause_ = cause;
     phase_ = Phase::kFailed;
     Dispatch();
   }
@@ -236,6 +252,7 @@ class FutureState final : public RefCount {
 
   Phase phase_ = Phase::kPending;
   bool dispatching_ = false;
+  CallCause cause_ = CallCause::kNone;
   std::optional<Value> value_;
   std::optional<E> error_;
   Callback* head_ = nullptr;  // owned
@@ -282,6 +299,24 @@ template <typename F, typename T, typename E>
 using ThenFuture =
     typename ThenFutureOf<std::remove_cvref_t<ThenCallResult<F, T>>, E>::type;
 
+// or_else() handlers take the error, or the error and its cause.
+template <typename G, typename E>
+concept ErrorHandler =
+    std::invocable<G&, const E&> || std::invocable<G&, const E&, CallCause>;
+
+template <typename G, typename T, typename E>
+void CallOrElse(G& g, const FutureState<T, E>& state) {
+  if constexpr (std::invocable<G&, const E&, CallCause>) {
+    static_assert(std::is_void_v<std::invoke_result_t<G&, const E&, CallCause>>,
+                  "or_else() handlers return void");
+    g(state.error(), state.cause());
+  } else {
+    static_assert(std::is_void_v<std::invoke_result_t<G&, const E&>>,
+                  "or_else() handlers return void");
+    g(state.error());
+  }
+}
+
 template <typename F, typename T, typename E>
 decltype(auto) CallThen(F& f, const FutureState<T, E>& state) {
   if constexpr (std::is_void_v<T>) {
@@ -313,7 +348,7 @@ class [[nodiscard]] Future {
   static Future Ready()
     requires std::is_void_v<T>;
   // An already-failed future.
-  static Future Failed(E error);
+  static Future Failed(E error, CallCause cause = CallCause::kNone);
 
   Future(const Future&) = default;
   Future(Future&&) noexcept = default;
@@ -329,6 +364,9 @@ class [[nodiscard]] Future {
     requires(!std::is_void_v<T>);
   // REQUIRES: is_failure(); aborts otherwise.
   const E& error() const;
+  // Why the call failed, when it failed by itself (see the header comment);
+  // kNone when it has not failed, or when its callee answered with error().
+  CallCause cause() const { return state_->failed() ? state_->cause() : CallCause::kNone; }
 
   // On success, calls f(value) (f() when T is void); on failure, skips f and
   // passes the error on. The return type depends on what f returns: see the
@@ -343,9 +381,10 @@ class [[nodiscard]] Future {
              (!std::is_void_v<internal::ThenCallResult<F, T>>)
   internal::ThenFuture<F, T, E> then(F f);
 
-  // On failure, calls g(error). g returns void. Returns this same future.
+  // On failure, calls g(error), or g(error, cause) (parigot/call_cause.h).
+  // g returns void. Returns this same future.
   template <typename G>
-    requires std::invocable<G&, const E&>
+    requires internal::ErrorHandler<G, E>
   Future& or_else(G g);
 
   // Calls f() once the future completes either way. Returns this future.
@@ -391,7 +430,11 @@ class Promise {
   {
     state_->Succeed(internal::Unit{});
   }
-  void Fail(E error) { state_->Fail(std::move(error)); }
+  // `cause`: why a call failed by itself (see the header comment); a
+  // producer that is not a call leaves it kNone.
+  void Fail(E error, CallCause cause = CallCause::kNone) {
+    state_->Fail(std::move(error), cause);
+  }
 
   bool is_completed() const { return state_->completed(); }
 
@@ -401,7 +444,7 @@ class Promise {
 };
 
 // Succeeds with every value, in input order, once all `futures` have;
-// fails with the first error to arrive (later outcomes are ignored). An
+// fails with the first error (and its cause) to arrive (later outcomes are ignored). An
 // empty input succeeds at once.
 template <typename T, typename E>
   requires(!std::is_void_v<T>)
@@ -432,9 +475,9 @@ Future<T, E> Future<T, E>::Ready()
 }
 
 template <typename T, typename E>
-Future<T, E> Future<T, E>::Failed(E error) {
+Future<T, E> Future<T, E>::Failed(E error, CallCause cause) {
   Promise<T, E> promise;
-  promise.Fail(std::move(error));
+  promise.Fail(std::move(error), cause);
   return promise.future();
 }
 
@@ -475,7 +518,7 @@ internal::ThenFuture<F, T, E> Future<T, E>::then(F f) {
   state_->OnComplete([f = std::move(f),
                       promise = std::move(promise)](State& state) mutable {
     if (!state.succeeded()) {
-      promise.Fail(state.error());
+      promise.Fail(state.error(), state.cause());
       return;
     }
     if constexpr (internal::IsFuture<
@@ -485,7 +528,7 @@ internal::ThenFuture<F, T, E> Future<T, E>::then(F f) {
           [promise = std::move(promise)](
               internal::FutureState<U, E>& inner_state) mutable {
             if (inner_state.failed()) {
-              promise.Fail(inner_state.error());
+              promise.Fail(inner_state.error(), inner_state.cause());
             } else if constexpr (std::is_void_v<U>) {
               promise.Complete();
             } else {
@@ -501,12 +544,10 @@ internal::ThenFuture<F, T, E> Future<T, E>::then(F f) {
 
 template <typename T, typename E>
 template <typename G>
-  requires std::invocable<G&, const E&>
+  requires internal::ErrorHandler<G, E>
 Future<T, E>& Future<T, E>::or_else(G g) {
-  static_assert(std::is_void_v<std::invoke_result_t<G&, const E&>>,
-                "or_else() handlers return void");
   state_->OnComplete([g = std::move(g)](State& state) mutable {
-    if (state.failed()) g(state.error());
+    if (state.failed()) internal::CallOrElse(g, state);
   });
   return *this;
 }
@@ -557,8 +598,8 @@ Future<std::vector<T>, E> AllOf(std::vector<Future<T, E>> futures) {
           }
           all->promise.Complete(std::move(values));
         })
-        .or_else([all](const E& error) {
-          if (!all->promise.is_completed()) all->promise.Fail(error);
+        .or_else([all](const E& error, CallCause cause) {
+          if (!all->promise.is_completed()) all->promise.Fail(error, cause);
         });
   }
   return out;
@@ -577,8 +618,8 @@ Future<void, E> AllOf(std::vector<Future<void, E>> futures) {
             all->promise.Complete();
           }
         })
-        .or_else([all](const E& error) {
-          if (!all->promise.is_completed()) all->promise.Fail(error);
+        .or_else([all](const E& error, CallCause cause) {
+          if (!all->promise.is_completed()) all->promise.Fail(error, cause);
         });
   }
   return out;

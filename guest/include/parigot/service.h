@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "parigot/call_cause.h"
 #include "parigot/future.h"
 #include "parigot/id.h"
 #include "parigot/log.h"
@@ -31,7 +32,8 @@ namespace parigot {
 struct CallOptions {
   // The call's deadline in milliseconds; 0 uses the callee's default (the
   // descriptor's Timeout.Complete, 50 ms unless set). When it passes, the
-  // call fails with the service's DispatchError.
+  // call fails with the service's DispatchError and the cause
+  // CallCause::kDeadlineExceeded (parigot/call_cause.h).
   uint32_t timeout_ms = 0;
 };
 
@@ -126,14 +128,15 @@ ServiceHandle LocateOrDie(std::string_view package, std::string_view service,
                           std::span<const std::string_view> methods);
 
 // Where the outcome of one call goes: Receive gets the encoded response (a
-// view valid only during the call), Fail an error enum value (1,
-// DispatchError, when the call itself failed: deadline passed, callee died
-// or unknown; the cause is logged). Exactly one of them is called, once.
+// view valid only during the call), Fail an error enum value and its cause:
+// the callee's own error with CallCause::kNone, or 1 (DispatchError) with
+// the cause when the call itself failed (deadline passed, callee killed,
+// not found, ...). Exactly one of them is called, once.
 class CallReceiver : public Pooled {
  public:
   virtual ~CallReceiver() = default;
   virtual void Receive(std::string_view response) = 0;
-  virtual void Fail(int32_t error) = 0;
+  virtual void Fail(int32_t error, CallCause cause) = 0;
 };
 
 // Starts a call whose encoded request is `param_size` bytes long, and
@@ -167,13 +170,15 @@ class TypedReceiver final : public CallReceiver {
     } else {
       Response response;
       if (!response.ParseFromString(bytes)) {
-        promise_.Fail(static_cast<E>(kUnmarshalFailed));
+        promise_.Fail(static_cast<E>(kUnmarshalFailed), CallCause::kBadResponse);
         return;
       }
       promise_.Complete(std::move(response));
     }
   }
-  void Fail(int32_t error) override { promise_.Fail(static_cast<E>(error)); }
+  void Fail(int32_t error, CallCause cause) override {
+    promise_.Fail(static_cast<E>(error), cause);
+  }
   Future<Response, E> future() const { return promise_.future(); }
 
  private:

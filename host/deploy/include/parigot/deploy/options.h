@@ -224,6 +224,12 @@ inline constexpr size_t kMaxMicroservices = 8192;
 inline constexpr uint64_t kMinMemoryLimit = uint64_t{64} << 10;
 inline constexpr uint64_t kMaxMemoryLimit = uint64_t{4} << 30;
 
+// The bounds of MaxMessageSize, and its default: a 64 MiB value and its
+// key fit in one message.
+inline constexpr uint64_t kMinMaxMessageSize = uint64_t{1} << 10;
+inline constexpr uint64_t kMaxMaxMessageSize = uint64_t{1} << 30;
+inline constexpr uint64_t kDefaultMaxMessageSize = uint64_t{128} << 20;
+
 // A size as MemoryLimit accepts it in a string: a whole number, optionally
 // followed (with or without a space) by a unit: B, KiB, MiB or GiB. nullopt
 // if `text` is not one, or is above 2^63 bytes.
@@ -243,6 +249,13 @@ struct DeploymentOptions {
   std::filesystem::path descriptor_dir;
 
   TimeoutOptions timeouts;
+  // MaxMessageSize: the largest request or response, in bytes (an integer,
+  // or a string such as "16MiB"), of any call: between guests, to or from
+  // another host, or from an outside gRPC client. A larger one fails with
+  // MessageTooLarge (gRPC: RESOURCE_EXHAUSTED) and reaches no guest.
+  // REQUIRES: kMinMaxMessageSize <= it <= kMaxMaxMessageSize.
+  // Default: kDefaultMaxMessageSize (128 MiB).
+  uint64_t max_message_size = kDefaultMaxMessageSize;
   // SearchDir, as written: extra directories (relative to descriptor_dir
   // unless absolute) in which relative WasmPaths are searched. Default: empty.
   std::vector<std::string> search_dirs;

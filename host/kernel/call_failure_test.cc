@@ -1,0 +1,117 @@
+// Why a call failed: the kernel error each way a call can fail by itself
+// resolves it with (the caller's SDK maps it to a CallCause,
+// parigot/call_cause.h), and MaxMessageSize.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "host/kernel/kernel.h"
+#include "host/kernel/testing/kernel_fixture.h"
+
+namespace parigot::kernel {
+namespace {
+
+namespace sc = syscall::v1;
+using std::chrono::milliseconds;
+using CallFailureTest = testing::KernelFixture;
+
+GuestOptions Restarting() {
+  GuestOptions options;
+  options.restart.mode = RestartMode::kOnFailure;
+  options.restart.backoff = milliseconds(10);
+  return options;
+}
+
+TEST_F(CallFailureTest, ACalleeKilledInTheMethodFailsItsCallerAsKilled) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
+  std::atomic<bool> interrupted{false};
+  options.interrupt = [&](GuestId) { return interrupted = true; };
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel, "M", milliseconds(30));
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+  ASSERT_EQ(std::get<IncomingCall>(Read(kernel, greet)).call, call);
+  // greet "spins" in the method until the watchdog interrupts it; its
+  // engine then reports the interruption as a trap.
+  for (int i = 0; i < 200 && !interrupted; ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_TRUE(interrupted);
+  kernel.GuestEnded(greet, 0, "interrupted");
+  auto failed = std::get<CallResolved>(Read(kernel, main));
+  EXPECT_EQ(failed.call, call);
+  EXPECT_EQ(failed.kernel_error, sc::ServiceKilled);
+}
+
+TEST_F(CallFailureTest, ACalleeThatTrapsInTheMethodFailsItsCallerAsTrapped) {
+  Kernel kernel(Options());
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+  Read(kernel, greet);
+  kernel.GuestEnded(greet, 0, "unreachable");
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::ServiceTrapped);
+}
+
+TEST_F(CallFailureTest, ACalleeThatExitsInTheMethodFailsItsCallerAsEnded) {
+  Kernel kernel(Options());
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+  Read(kernel, greet);
+  kernel.GuestEnded(greet, 3, std::nullopt);
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::ServiceDied);
+}
+
+TEST_F(CallFailureTest, ACallWaitingForARestartingCalleeFailsAsRestarting) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(2000)));
+  auto [greet, main, service, method] = StartPair(kernel, "M", Restarting());
+  ASSERT_TRUE(kernel.GuestEnded(greet, 0, "unreachable"));
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(30), &call), sc::NoError);
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::ServiceRestarting);
+}
+
+TEST_F(CallFailureTest, ARequestOverTheLimitIsRefusedAndNeverDelivered) {
+  KernelOptions options = Options();
+  options.max_message_size = 16;
+  Kernel kernel(options);
+  EXPECT_EQ(kernel.max_message_size(), 16u);
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  EXPECT_EQ(kernel.Dispatch(main, service, method, std::string(17, 'x'), milliseconds(0), &call),
+            sc::MessageTooLarge);
+  EXPECT_EQ(kernel.CallFromRemote(kGreeting, "M", std::string(17, 'x'),
+                                  std::chrono::steady_clock::now() + milliseconds(1000),
+                                  [](RemoteReply) { ADD_FAILURE() << "answered"; }, &call),
+            sc::MessageTooLarge);
+  Event event;
+  EXPECT_EQ(kernel.ReadOne(greet, milliseconds(20), &event), sc::ReadOneTimeout);
+  // At the limit, it goes.
+  ASSERT_EQ(kernel.Dispatch(main, service, method, std::string(16, 'x'), milliseconds(0), &call),
+            sc::NoError);
+  EXPECT_EQ(std::get<IncomingCall>(Read(kernel, greet)).param.size(), 16u);
+}
+
+TEST_F(CallFailureTest, AnAnswerOverTheLimitFailsTheCallForBothEnds) {
+  KernelOptions options = Options();
+  options.max_message_size = 16;
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+  Read(kernel, greet);
+  EXPECT_EQ(kernel.ReturnValue(greet, call, std::string(17, 'x'), 0), sc::MessageTooLarge);
+  auto failed = std::get<CallResolved>(Read(kernel, main));
+  EXPECT_EQ(failed.call, call);
+  EXPECT_EQ(failed.kernel_error, sc::MessageTooLarge);
+  EXPECT_TRUE(failed.result.empty());
+  // The service goes on.
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+  Read(kernel, greet);
+  EXPECT_EQ(kernel.ReturnValue(greet, call, "ok", 0), sc::NoError);
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).result, "ok");
+}
+
+}  // namespace
+}  // namespace parigot::kernel
