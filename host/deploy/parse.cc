@@ -28,10 +28,10 @@ constexpr std::array<std::string_view, 9> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 14> kMicroserviceKeys = {
+constexpr std::array<std::string_view, 15> kMicroserviceKeys = {
     "WasmPath",    "Arg",           "Env",           "Server",      "Main",
     "Test",        "Engine",        "Host",          "TimeLimit",   "MemoryLimit",
-    "Restart",     "MaxRestarts",   "RestartWindow", "RestartBackoff"};
+    "Restart",     "MaxRestarts",   "RestartWindow", "RestartBackoff", "TimeScale"};
 constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
@@ -298,13 +298,15 @@ class Parser {
       } else if (k == "Host") {
         ms.hosts = StringOrStringArray(*node, *key, full, ms.key_locations);
       } else if (k == "TimeLimit" || k == "MaxRestarts" || k == "RestartWindow" ||
-                 k == "RestartBackoff") {
+                 k == "RestartBackoff" || k == "TimeScale") {
         if (!CheckType(*node, key->source(), full, toml::node_type::integer)) {
           continue;
         }
         int64_t value = **node->as_integer();
         if (k == "TimeLimit") {
           ms.time_limit = std::chrono::milliseconds(value);
+        } else if (k == "TimeScale") {
+          ms.time_scale = static_cast<int>(std::clamp<int64_t>(value, 0, 1 << 30));
         } else if (k == "MaxRestarts") {
           // Out of int's range reads as out of MaxRestarts' (ValidateDeployment).
           ms.max_restarts = static_cast<int>(std::clamp<int64_t>(value, -1, 1 << 30));

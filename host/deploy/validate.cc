@@ -38,6 +38,11 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
                     FullKey(ms, "MaxRestarts"),
                     "must be between 0 and 1000, got " + std::to_string(ms.max_restarts));
   }
+  if (ms.time_scale && (*ms.time_scale < 1 || *ms.time_scale > 10000)) {
+    diagnostics.Add(Where(ms.key_locations, "TimeScale", ms.location),
+                    FullKey(ms, "TimeScale"),
+                    "must be between 1 and 10000, got " + std::to_string(*ms.time_scale));
+  }
   if (ms.restart_window.count() <= 0) {
     diagnostics.Add(Where(ms.key_locations, "RestartWindow", ms.location),
                     FullKey(ms, "RestartWindow"),

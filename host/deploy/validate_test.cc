@@ -151,6 +151,23 @@ RestartBackoff = 60001
             "60000 milliseconds, got 60001");
 }
 
+TEST_F(ValidateTest, TimeScaleIsAPositiveMultiplier) {
+  Touch("a.wasm");
+  const std::string ms = "[config.dev.microservice.a]\nWasmPath = \"a.wasm\"\n";
+  auto defaulted = LoadDeployment(Descriptor(ms), "");
+  ASSERT_TRUE(defaulted.ok()) << defaulted.status().ToString();
+  EXPECT_FALSE(defaulted->microservices[0].time_scale);
+  auto set = LoadDeployment(Descriptor(ms + "TimeScale = 1\n"), "");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->microservices[0].time_scale, 1);
+  for (const char* bad : {"0", "10001", "-3", "99999999999"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THAT(ErrorOf(LoadDeployment(Descriptor(ms + "TimeScale = " + bad + "\n"), "")),
+                ::testing::StartsWith("app.toml:3:1: config.dev.microservice.a.TimeScale: must "
+                                      "be between 1 and 10000, got "));
+  }
+}
+
 TEST_F(ValidateTest, MemoryLimitIsBytesOrASizeWithAUnit) {
   Touch("a.wasm");
   for (auto [text, bytes] : {std::pair<std::string, uint64_t>{"65536", 65536},

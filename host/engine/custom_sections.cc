@@ -34,4 +34,16 @@ Result<std::vector<std::span<const uint8_t>>> FindCustomSections(
   return found;
 }
 
+GuestBuild BuildOf(std::span<const uint8_t> wasm) {
+  Result<std::vector<std::span<const uint8_t>>> sections = FindCustomSections(wasm, kBuildSection);
+  // Exactly one section: a guest linked from two objects that each carry
+  // one would say it twice, and then nothing certain.
+  if (!sections.ok() || sections->size() != 1) return GuestBuild::kUnknown;
+  const std::string_view kind(reinterpret_cast<const char*>(sections->front().data()),
+                              sections->front().size());
+  if (kind == "optimized") return GuestBuild::kOptimized;
+  if (kind == "unoptimized") return GuestBuild::kUnoptimized;
+  return GuestBuild::kUnknown;
+}
+
 }  // namespace parigot::engine

@@ -24,6 +24,21 @@ namespace parigot::engine {
 // google.protobuf.FileDescriptorSet of its .proto files and their imports.
 inline constexpr std::string_view kDescriptorsSection = "parigot.descriptors";
 
+// The name of the custom section in which a guest built by parigot_add_guest
+// says whether its C++ was optimized: "optimized" or "unoptimized"
+// (cmake/ParigotGuest.cmake).
+inline constexpr std::string_view kBuildSection = "parigot.build";
+
+// How a guest's code was compiled, by its kBuildSection.
+enum class GuestBuild {
+  kOptimized,
+  kUnoptimized,
+  // No such section (a module not built by parigot_add_guest), or one that
+  // says something else, or unreadable framing.
+  kUnknown,
+};
+GuestBuild BuildOf(std::span<const uint8_t> wasm);
+
 // Returns the payload (the bytes after the section's name) of every custom
 // section of `wasm` named `name`, in module order; none is an empty vector.
 // The spans point into `wasm`, which must outlive them.

@@ -105,6 +105,24 @@ TEST(CustomSectionsTest, PaddedLeb128IsAccepted) {
   EXPECT_THAT(Strings(*found), ::testing::ElementsAre("abc"));
 }
 
+TEST(CustomSectionsTest, BuildOfReadsTheBuildSection) {
+  for (auto [payload, build] : {std::pair{"optimized", GuestBuild::kOptimized},
+                                {"unoptimized", GuestBuild::kUnoptimized},
+                                {"Optimized", GuestBuild::kUnknown},
+                                {"", GuestBuild::kUnknown}}) {
+    Bytes module = kHeader;
+    AppendCustom(module, "other", "x");
+    AppendCustom(module, kBuildSection, payload);
+    EXPECT_EQ(BuildOf(module), build) << payload;
+  }
+  EXPECT_EQ(BuildOf(kHeader), GuestBuild::kUnknown) << "no section";
+  Bytes twice = kHeader;
+  AppendCustom(twice, kBuildSection, "optimized");
+  AppendCustom(twice, kBuildSection, "optimized");
+  EXPECT_EQ(BuildOf(twice), GuestBuild::kUnknown);
+  EXPECT_EQ(BuildOf(Bytes{1, 2, 3}), GuestBuild::kUnknown) << "not a module";
+}
+
 TEST(CustomSectionsTest, NotAWasmModule) {
   for (const Bytes& bytes : {Bytes{}, Bytes{0x00, 0x61, 0x73}, Bytes{'E', 'L', 'F', 0x7f, 1, 0, 0, 0},
                              Bytes{0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00},

@@ -286,6 +286,13 @@ class Engine {
   // "interp", "aot".
   virtual std::string_view name() const = 0;
 
+  // How many times longer than the aot engine this engine takes to run the
+  // same guest code, at worst: the kernel multiplies a guest's time limits
+  // by it, so that an application that passes on aot passes here too
+  // (docs/runtime.md, "Engines and build types"). bench/compute measures
+  // it (compute_bench, each workload's interp/aot ratio).
+  virtual int time_scale() const = 0;
+
   // Decodes and validates a wasm binary. `debug_name` (usually the guest's
   // name or file name) prefixes every message about this module and its
   // instances. Every engine first runs the same validator (validate.h), so

@@ -3,9 +3,12 @@
 // parigot/call_cause.h), and MaxMessageSize.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "host/kernel/kernel.h"
 #include "host/kernel/testing/kernel_fixture.h"
@@ -111,6 +114,49 @@ TEST_F(CallFailureTest, AnAnswerOverTheLimitFailsTheCallForBothEnds) {
   Read(kernel, greet);
   EXPECT_EQ(kernel.ReturnValue(greet, call, "ok", 0), sc::NoError);
   EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).result, "ok");
+}
+
+// A slower engine or build: the callee's limits and its callers' default
+// deadline are multiplied by its time scale.
+TEST_F(CallFailureTest, ATimeScaleMultipliesTheLimitsAndTheDefaultDeadline) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(20));
+  std::mutex mu;
+  std::vector<GuestId> interrupted;
+  options.interrupt = [&](GuestId guest) {
+    std::lock_guard lock(mu);
+    interrupted.push_back(guest);
+    return true;
+  };
+  auto was_interrupted = [&](GuestId guest) {
+    std::lock_guard lock(mu);
+    return std::find(interrupted.begin(), interrupted.end(), guest) != interrupted.end();
+  };
+  {
+    // A long limit: the callee is not killed while it leaves the call.
+    Kernel kernel(options);
+    auto [greet, main, service, method] =
+        StartPair(kernel, "M", GuestOptions{.time_limit = milliseconds(1000), .time_scale = 3});
+    CallId call;
+    auto sent = std::chrono::steady_clock::now();
+    ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
+    // Not taken: the caller's default deadline is 20 ms x3.
+    EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::CallTimeout);
+    EXPECT_GE(std::chrono::steady_clock::now() - sent, milliseconds(60));
+  }
+  Kernel kernel(options);
+  auto [greet, main, service, method] =
+      StartPair(kernel, "M", GuestOptions{.time_limit = milliseconds(20), .time_scale = 3});
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(1000), &call), sc::NoError);
+  Read(kernel, greet);
+  for (int i = 0; i < 200 && !was_interrupted(greet); ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_TRUE(was_interrupted(greet));
+  EXPECT_NE(LogText().find("greet: killed: greeting.v1.Greeting.M ran past its time limit "
+                           "(60 ms: 20 ms x3)"),
+            std::string::npos)
+      << LogText();
 }
 
 }  // namespace

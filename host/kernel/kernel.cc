@@ -46,8 +46,10 @@ GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
   guest->name = std::move(name);
   guest->kind = kind;
   guest->origin = std::move(origin);
+  guest->time_scale = std::max(1, options.time_scale);
   guest->time_limit =
-      options.time_limit.count() > 0 ? options.time_limit : options_.call_timeout;
+      (options.time_limit.count() > 0 ? options.time_limit : options_.call_timeout) *
+      guest->time_scale;
   guest->restart = options.restart;
   GuestId id = guest->id;
   if (kind != GuestKind::kService) ++programs_running_;
@@ -206,9 +208,10 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
                      (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
   if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
-  if (timeout.count() <= 0 || timeout > options_.call_timeout) {
-    timeout = options_.call_timeout;
-  }
+  // A slower callee gets a proportionally longer default deadline.
+  const std::chrono::milliseconds longest =
+      options_.call_timeout * (local ? service->exporter->time_scale : 1);
+  if (timeout.count() <= 0 || timeout > longest) timeout = longest;
 
   *call_id = NewIdLocked<CallId>();
   Clock::time_point deadline = Clock::now() + timeout;

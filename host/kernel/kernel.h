@@ -76,6 +76,12 @@ struct GuestOptions {
   // How long one of its methods, or any turn of its code, may run before it
   // is killed (descriptor key TimeLimit). Zero: KernelOptions::call_timeout.
   std::chrono::milliseconds time_limit{0};
+  // How many times slower than optimized code on the aot engine its code
+  // runs (its engine's Engine::time_scale times its build's; descriptor key
+  // TimeScale overrides it). Its time limits, and the default deadline of
+  // calls to it, are multiplied by it, so that an application behaves the
+  // same on every engine and build type. REQUIRES: >= 1.
+  int time_scale = 1;
   // Whether and how it is started again when it ends (descriptor keys
   // Restart, MaxRestarts, RestartWindow, RestartBackoff). Default: never.
   RestartPolicy restart;
@@ -272,6 +278,8 @@ class Kernel {
   void BeginTurn(Guest* guest);
   // How long `guest`'s current turn may run.
   std::chrono::milliseconds TurnLimit(const Guest& guest) const;
+  // "100 ms", or "25000 ms: 100 ms x250" for a scaled limit.
+  static std::string LimitText(const Guest& guest);
   // Why a guest still in its start-up code is killed.
   std::string StartupOverrun() const;
   // Hands `call` to `callee`: into its mailbox, or held until its new

@@ -103,7 +103,7 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   Clock::time_point now = Clock::now();
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
   if (deadline <= now) return sc::CallTimeout;
-  deadline = std::min(deadline, now + options_.call_timeout);
+  deadline = std::min(deadline, now + options_.call_timeout * service->exporter->time_scale);
   *call_id = NewIdLocked<CallId>();
   calls_[*call_id] = PendingCall{nullptr,         service->exporter, service,
                                  binding->second, deadline,          std::move(reply),

@@ -40,8 +40,12 @@ struct Kernel::Guest {
   // its own code (steady_clock ticks; 0 while it waits in ReadEvents, and
   // before its first read). Written by the guest's thread without mu_.
   std::atomic<Clock::rep> turn_began{0};
-  // How long a method or turn of it may run (AddGuest). Set before it runs.
+  // How long a method or turn of it may run (AddGuest), already multiplied
+  // by `time_scale`. Set before it runs.
   std::chrono::milliseconds time_limit{0};
+  // GuestOptions::time_scale, for messages and the default deadline of
+  // calls to it.
+  int time_scale = 1;
   // Its instance runs its start-up code (main before run()): from
   // InstanceStarting to its first read. That turn's limit is the start-up
   // timeout, not `time_limit`: start-up work (decoding a configuration,

@@ -21,6 +21,13 @@ std::chrono::milliseconds Kernel::TurnLimit(const Guest& guest) const {
   return guest.starting.load() ? options_.startup_timeout : guest.time_limit;
 }
 
+std::string Kernel::LimitText(const Guest& guest) {
+  if (guest.time_scale == 1) return std::to_string(guest.time_limit.count()) + " ms";
+  return std::to_string(guest.time_limit.count()) + " ms: " +
+         std::to_string(guest.time_limit.count() / guest.time_scale) + " ms x" +
+         std::to_string(guest.time_scale);
+}
+
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
   return call.callee != nullptr && call.callee->running_call == id;
 }
@@ -28,8 +35,8 @@ bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
 void Kernel::KillLocked(const PendingCall& call) {
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
-  KillGuestLocked(call.callee, method + " ran past its time limit (" +
-                                   std::to_string(call.callee->time_limit.count()) + " ms)");
+  KillGuestLocked(call.callee,
+                  method + " ran past its time limit (" + LimitText(*call.callee) + ")");
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
@@ -101,9 +108,8 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     } else if (guest->starting.load()) {
       KillGuestLocked(guest.get(), StartupOverrun());
     } else {
-      KillGuestLocked(guest.get(), "ran past its turn limit (" +
-                                       std::to_string(guest->time_limit.count()) +
-                                       " ms) without returning to its event loop");
+      KillGuestLocked(guest.get(), "ran past its turn limit (" + LimitText(*guest) +
+                                       ") without returning to its event loop");
     }
   }
   for (auto it = calls_.begin(); it != calls_.end();) {

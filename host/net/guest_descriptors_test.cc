@@ -47,5 +47,14 @@ TEST(GuestDescriptorsTest, GuestsWithoutProtosCarryNone) {
   EXPECT_TRUE(sections->empty());
 }
 
+// The build section says how each guest's own code was compiled (its time
+// limits are scaled by it).
+TEST(GuestDescriptorsTest, GuestsSayWhetherTheyWereOptimized) {
+  EXPECT_EQ(engine::BuildOf(ReadGuest("test_echo.wasm")), engine::GuestBuild::kOptimized);
+  EXPECT_EQ(engine::BuildOf(ReadGuest("test_exit_code.wasm")), engine::GuestBuild::kOptimized);
+  EXPECT_EQ(engine::BuildOf(ReadGuest("test_echo_unoptimized.wasm")),
+            engine::GuestBuild::kUnoptimized);
+}
+
 }  // namespace
 }  // namespace parigot::net

@@ -422,6 +422,7 @@ class AotEngine final : public Engine {
   }
 
   std::string_view name() const override { return "aot"; }
+  int time_scale() const override { return 1; }  // the reference
 
   Result<std::unique_ptr<Module>> Load(std::span<const uint8_t> wasm,
                                        std::string_view debug_name) const override {

@@ -108,6 +108,11 @@ struct MicroserviceOptions {
   // it is killed. Default: nullopt — the deployment's Timeout.Complete.
   // REQUIRES: positive (ValidateDeployment).
   std::optional<std::chrono::milliseconds> time_limit;
+  // TimeScale: the multiplier of its time limits (and of the default
+  // deadline of calls to it). Default: nullopt — its engine's times its
+  // build's (docs/runtime.md, "Engines and build types"); 1 takes the limits
+  // as written. REQUIRES: 1..10000 (ValidateDeployment).
+  std::optional<int> time_scale;
   // Supervision (docs/descriptor.md, "Restarts"). Restart: when it is started
   // again after it ends. Default: nullopt — on-failure for a server, never
   // for a Main or Test program.
