@@ -17,8 +17,12 @@ std::string Kernel::StartupOverrun() const {
          std::to_string(options_.startup_timeout.count()) + " ms) without reaching its event loop";
 }
 
+// A turn that runs a method is limited by the method's limit; start-up code
+// by the start-up timeout; any other turn by the guest's TimeLimit.
 std::chrono::milliseconds Kernel::TurnLimit(const Guest& guest) const {
-  return guest.starting.load() ? options_.startup_timeout : guest.time_limit;
+  if (guest.starting.load()) return options_.startup_timeout;
+  int64_t method_limit = guest.method_limit_ms.load();
+  return method_limit > 0 ? std::chrono::milliseconds(method_limit) : guest.time_limit;
 }
 
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
@@ -28,8 +32,9 @@ bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
 void Kernel::KillLocked(const PendingCall& call) {
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
+  // The limit its turn was timed by: the method's (PendingCall::limit).
   KillGuestLocked(call.callee, method + " ran past its time limit (" +
-                                   std::to_string(call.callee->time_limit.count()) + " ms)");
+                                   std::to_string(TurnLimit(*call.callee).count()) + " ms)");
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
