@@ -64,8 +64,10 @@ endfunction()
 # adds a build rule that writes to <file> the serialized
 # google.protobuf.FileDescriptorSet of PROTOS and of every file they import
 # (protoc --include_imports; protoc's own google/*.proto are always found),
-# rebuilt when a listed .proto changes. Guests embed it (below); host tests use
-# it to get the descriptors a guest would carry.
+# rebuilt when a listed .proto changes, and with one .proto listed also when
+# a file it imports changes (protoc's --dependency_out takes one input).
+# Guests embed it (below); host tests use it to get the descriptors a guest
+# would carry.
 function(parigot_descriptor_set)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUTPUT" "IMPORT_DIRS;PROTOS")
   if(NOT arg_OUTPUT OR NOT arg_PROTOS OR arg_UNPARSED_ARGUMENTS)
@@ -85,11 +87,20 @@ function(parigot_descriptor_set)
   endforeach()
   get_filename_component(out_dir ${arg_OUTPUT} DIRECTORY)
   get_filename_component(out_name ${arg_OUTPUT} NAME)
+  set(depfile_args)
+  set(depfile)
+  list(LENGTH abs_protos proto_count)
+  if(proto_count EQUAL 1)
+    set(depfile_args --dependency_out=${arg_OUTPUT}.d)
+    set(depfile DEPFILE ${arg_OUTPUT}.d)
+  endif()
   add_custom_command(OUTPUT ${arg_OUTPUT}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
     COMMAND ${PARIGOT_PROTOC} --include_imports
-            --descriptor_set_out=${arg_OUTPUT} ${include_args} ${abs_protos}
+            --descriptor_set_out=${arg_OUTPUT} ${depfile_args}
+            ${include_args} ${abs_protos}
     DEPENDS ${abs_protos}
+    ${depfile}
     COMMENT "protoc --descriptor_set_out ${out_name}"
     VERBATIM)
 endfunction()

@@ -64,7 +64,7 @@ constexpr const char* kClientMembers[] = {
 // (guest/include/parigot/service.h) besides its methods.
 constexpr const char* kServerMembers[] = {
     "Ready", "package_name", "service_name", "Dispatch", "package_",
-    "service_", "methods_", "Service"};
+    "service_", "methods_", "time_limits_ms_", "Service"};
 
 std::string Replace(const std::string& s, char from, const std::string& to) {
   std::string out;

@@ -23,16 +23,35 @@ bool StringOption(const pb::Message& options, int number, std::string* out) {
   return found;
 }
 
-bool BoolOption(const pb::Message& options, int number) {
+// A varint option's value (the last one written); 0 when absent.
+uint64_t VarintOption(const pb::Message& options, int number) {
   const pb::UnknownFieldSet& u = Unknown(options);
-  bool value = false;
+  uint64_t value = 0;
   for (int i = 0; i < u.field_count(); ++i) {
     const pb::UnknownField& f = u.field(i);
     if (f.number() == number && f.type() == pb::UnknownField::TYPE_VARINT) {
-      value = f.varint() != 0;
+      value = f.varint();
     }
   }
   return value;
+}
+
+bool BoolOption(const pb::Message& options, int number) {
+  return VarintOption(options, number) != 0;
+}
+
+// The methods' time limits (option protosupport.v1.time_limit_ms) as
+// template arguments, "0u, 500u"; empty when no method has one.
+std::string TimeLimits(const pb::ServiceDescriptor* s) {
+  std::string out;
+  bool any = false;
+  for (int i = 0; i < s->method_count(); ++i) {
+    // A uint32 option: protoc has checked its range.
+    uint64_t ms = VarintOption(s->method(i)->options(), kTimeLimitMsOption);
+    any = any || ms != 0;
+    out += (i ? ", " : "") + std::to_string(ms) + "u";
+  }
+  return any ? out : "";
 }
 
 std::string ErrorEnumName(const pb::EnumDescriptor* e, Names& names) {
@@ -130,6 +149,10 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
     proto_methods += (i ? ", \"" : "\"") + s->method(i)->name() + "\"";
   }
   vars["names"] = proto_methods;
+  // Only services with a method that has its own time limit pass them.
+  std::string limits = TimeLimits(s);
+  vars["limits"] =
+      limits.empty() ? "" : ", ::parigot::internal::kTimeLimitsMs<" + limits + ">";
   p.Print(vars,
           "// Client handle of service $pkg$.$proto_svc$; cheap to copy. Calls are\n"
           "// asynchronous: each returns a future that completes with the\n"
@@ -180,7 +203,7 @@ void EmitService(pb::io::Printer& p, const pb::ServiceDescriptor* s,
           "// export an instance through the SDK.\n"
           "class $server$ : public ::parigot::Service {\n"
           " public:\n"
-          "  $server$() : ::parigot::Service($svc$::kPackage, $svc$::kService, $svc$::kMethods) {}\n");
+          "  $server$() : ::parigot::Service($svc$::kPackage, $svc$::kService, $svc$::kMethods$limits$) {}\n");
   p.Indent();
   for (int i = 0; i < s->method_count(); ++i) {
     const pb::MethodDescriptor* m = s->method(i);

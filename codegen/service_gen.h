@@ -2,12 +2,15 @@
 // against the guest SDK's names in "parigot/service.h" (parigot::Future,
 // parigot::Result, parigot::CallOptions, parigot::Service,
 // parigot::ServiceName and parigot::internal::{ServiceHandle, Locate,
-// LocateOrDie, Call, Serve, RawFuture, UnknownMethod}).
+// LocateOrDie, Call, Serve, RawFuture, UnknownMethod, kTimeLimitsMs}).
 //
 // A method whose request message has no fields takes no request argument; one
 // whose response has no fields yields Future<void, Err>. The error enum is the
 // one named by the service option (protosupport.v1.error_id_name), looked up
 // in the service's package, or the kernel's KernelErr without the option.
+// The methods' own time limits (method option protosupport.v1.time_limit_ms)
+// go to the server base's constructor, as parigot::internal::kTimeLimitsMs<...>;
+// a service none of whose methods has one passes nothing.
 #ifndef PARIGOT_CODEGEN_SERVICE_GEN_H_
 #define PARIGOT_CODEGEN_SERVICE_GEN_H_
 
@@ -22,6 +25,7 @@ namespace parigot::codegen {
 // Field numbers of the options in proto/protosupport/v1/protosupport.proto.
 inline constexpr int kParigotErrorOption = 543211;
 inline constexpr int kErrorIdNameOption = 543213;
+inline constexpr int kTimeLimitMsOption = 543216;
 
 // The error enum of services without the option: proto/parigot/syscall/v1/
 // syscall.proto. When the .proto imports it (or the older syscall.v1

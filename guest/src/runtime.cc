@@ -50,11 +50,13 @@ Future<void, KernelErr> Runtime::Launch(
     }
     for (size_t i = 0; i < exports.size(); ++i) {
       Exported exported{exports[i], {}};
-      for (std::string_view method : exports[i]->methods_) {
+      const Service& service = *exports[i];
+      for (size_t m = 0; m < service.methods_.size(); ++m) {
         sc::BindMethodResponse bound;
         KernelErr err = SysBindMethod(
             {.service_id = response.service_id[i],
-             .method_name = std::string(method)},
+             .method_name = std::string(service.methods_[m]),
+             .time_limit_ms = m < service.time_limits_ms_.size() ? service.time_limits_ms_[m] : 0},
             &bound);
         if (err != KernelErr::NoError) return fail("bind_method", err);
         exported.method_ids.push_back(IdFromWire<MethodId>(bound.method_id));

@@ -73,7 +73,8 @@ Err HandleBindMethod(GuestState& s, const sc::BindMethodRequest& req,
   auto service = IdFromProto<ServiceId>(req.service_id());
   if (!service) return sc::BadId;
   MethodId method;
-  Err err = s.kernel->BindMethod(s.guest, *service, req.method_name(), &method);
+  Err err = s.kernel->BindMethod(s.guest, *service, req.method_name(), &method,
+                                 std::chrono::milliseconds(req.time_limit_ms()));
   if (err != sc::NoError) return err;
   IdToProto(method, resp->mutable_method_id());
   return sc::NoError;

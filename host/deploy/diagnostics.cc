@@ -7,6 +7,67 @@
 
 namespace parigot::deploy::internal {
 
+namespace {
+std::string QuotedName(std::string_view s) { return "\"" + std::string(s) + "\""; }
+}  // namespace
+
+bool IsIdentifier(std::string_view s) {
+  auto word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  return !s.empty() && !std::isdigit(static_cast<unsigned char>(s.front())) &&
+         std::all_of(s.begin(), s.end(), word);
+}
+
+std::string ServiceNameProblem(std::string_view service) {
+  size_t dot = service.rfind('.');
+  if (dot == std::string_view::npos) {
+    return "no package; a full name reads like \"weather.v1.Weather\"";
+  }
+  std::string_view package = service.substr(0, dot);
+  std::string_view name = service.substr(dot + 1);
+  if (package.empty()) return "empty package";
+  if (name.empty()) return "empty service name after the last '.'";
+  for (size_t start = 0;;) {
+    size_t next = package.find('.', start);
+    std::string_view part = package.substr(start, next - start);
+    if (part.empty()) return "empty part in package " + QuotedName(package);
+    if (!IsIdentifier(part)) {
+      return QuotedName(part) +
+             " is not an identifier (letters, digits and '_', not starting "
+             "with a digit)";
+    }
+    if (next == std::string_view::npos) break;
+    start = next + 1;
+  }
+  if (!IsIdentifier(name)) {
+    return "service name " + QuotedName(name) +
+           " is not an identifier (letters, digits and '_', not starting with "
+           "a digit)";
+  }
+  return "";
+}
+
+std::string MethodNameProblem(std::string_view method) {
+  size_t dot = method.rfind('.');
+  if (dot == std::string_view::npos) {
+    return IsIdentifier(method) ? ""
+                                : "not a method name (letters, digits and '_', not starting "
+                                  "with a digit), nor a full one like \"store.v1.Store.Put\"";
+  }
+  std::string_view service = method.substr(0, dot);
+  std::string_view name = method.substr(dot + 1);
+  if (service.find('.') == std::string_view::npos) {
+    return "no package; a full method name reads like \"store.v1.Store.Put\"";
+  }
+  if (std::string problem = ServiceNameProblem(service); !problem.empty()) return problem;
+  if (!IsIdentifier(name)) {
+    return "method name " + QuotedName(name) +
+           " is not an identifier (letters, digits and '_', not starting with a digit)";
+  }
+  return "";
+}
+
 std::string FormatDiagnostic(const SourceLocation& location,
                              std::string_view key, std::string_view message) {
   std::string out = location.ToString();

@@ -125,6 +125,16 @@ void CheckName(const NamedTable& table, std::string_view what,
                                                : " needs a non-empty name"));
 }
 
+// Letters, digits and '_', not starting with a digit, and not empty.
+bool IsIdentifier(std::string_view s);
+// Why `service` is not a full protobuf service name, "pkg.v1.Service" (the
+// package, dot-separated identifiers, and the service, one identifier,
+// split at the last dot); "" if it is one.
+std::string ServiceNameProblem(std::string_view service);
+// Why `method` is neither a method's name ("Put") nor its full name
+// ("store.v1.Store.Put"); "" if it is one.
+std::string MethodNameProblem(std::string_view method);
+
 // The full dotted key of a deployment-level `key` ("config.dev.Timezone").
 std::string DeploymentKey(const DeploymentOptions& deployment,
                           std::string_view key);

@@ -54,6 +54,10 @@ std::optional<EngineKind> ParseEngineKind(std::string_view name) {
   return std::nullopt;
 }
 
+std::string MethodTimeLimitKey(std::string_view method) {
+  return "MethodTimeLimit." + internal::TomlKey(method);
+}
+
 std::optional<uint64_t> ParseByteSize(std::string_view text) {
   constexpr std::pair<std::string_view, int> kUnits[] = {
       {"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30}};

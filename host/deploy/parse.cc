@@ -28,10 +28,11 @@ constexpr std::array<std::string_view, 9> kDeploymentKeys = {
     "Timeout",  "microservice", "host",           "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 15> kMicroserviceKeys = {
-    "WasmPath",    "Arg",           "Env",           "Server",      "Main",
-    "Test",        "Engine",        "Host",          "TimeLimit",   "MemoryLimit",
-    "Restart",     "MaxRestarts",   "RestartWindow", "RestartBackoff", "TimeScale"};
+constexpr std::array<std::string_view, 16> kMicroserviceKeys = {
+    "WasmPath",    "Arg",           "Env",           "Server",         "Main",
+    "Test",        "Engine",        "Host",          "TimeLimit",      "MethodTimeLimit",
+    "MemoryLimit", "Restart",       "MaxRestarts",   "RestartWindow",  "RestartBackoff",
+    "TimeScale"};
 constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
@@ -273,6 +274,21 @@ class Parser {
     return std::nullopt;
   }
 
+  // MethodTimeLimit: a table of method names to integers (milliseconds);
+  // names and ranges are checked by ValidateDeployment.
+  void ParseMethodTimeLimits(const toml::table& table, const std::string& path,
+                             MicroserviceOptions& ms) {
+    for (auto [key, node] : InOrder(table)) {
+      std::string method(key->str());
+      if (!CheckType(*node, key->source(), path + "." + TomlKey(method),
+                     toml::node_type::integer)) {
+        continue;
+      }
+      ms.key_locations[MethodTimeLimitKey(method)] = Loc(key->source());
+      ms.method_time_limits[method] = std::chrono::milliseconds(**node->as_integer());
+    }
+  }
+
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
@@ -327,6 +343,9 @@ class Parser {
         }
       } else if (k == "MemoryLimit") {
         ms.memory_limit = ParseSize(*node, full);
+      } else if (k == "MethodTimeLimit") {
+        if (!CheckType(*node, key->source(), full, toml::node_type::table)) continue;
+        ParseMethodTimeLimits(*node->as_table(), full, ms);
       } else if (k == "WasmPath" || k == "Engine") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;

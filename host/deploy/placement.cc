@@ -27,45 +27,6 @@ std::string AtLine(const SourceLocation& where) {
   return where.known() ? " at line " + std::to_string(where.line) : "";
 }
 
-bool IsIdentifier(std::string_view s) {
-  auto word = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  };
-  return !s.empty() && !std::isdigit(static_cast<unsigned char>(s.front())) &&
-         std::all_of(s.begin(), s.end(), word);
-}
-
-// "pkg.v1.Service": the package (dot-separated identifiers) and the service
-// (one identifier), split at the last dot — protobuf's full service name.
-std::string ServiceNameProblem(std::string_view service) {
-  size_t dot = service.rfind('.');
-  if (dot == std::string_view::npos) {
-    return "no package; a full name reads like \"weather.v1.Weather\"";
-  }
-  std::string_view package = service.substr(0, dot);
-  std::string_view name = service.substr(dot + 1);
-  if (package.empty()) return "empty package";
-  if (name.empty()) return "empty service name after the last '.'";
-  for (size_t start = 0;;) {
-    size_t next = package.find('.', start);
-    std::string_view part = package.substr(start, next - start);
-    if (part.empty()) return "empty part in package " + Quoted(package);
-    if (!IsIdentifier(part)) {
-      return Quoted(part) +
-             " is not an identifier (letters, digits and '_', not starting "
-             "with a digit)";
-    }
-    if (next == std::string_view::npos) break;
-    start = next + 1;
-  }
-  if (!IsIdentifier(name)) {
-    return "service name " + Quoted(name) +
-           " is not an identifier (letters, digits and '_', not starting with "
-           "a digit)";
-  }
-  return "";
-}
-
 // A host name: dot-separated labels of letters, digits, '-' and '_'. A name
 // made only of digits and dots is meant as an IPv4 address and must be one.
 std::string HostNameProblem(std::string_view host) {

@@ -33,6 +33,18 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
                     "must be a positive number of milliseconds, got " +
                         std::to_string(ms.time_limit->count()));
   }
+  for (const auto& [method, limit] : ms.method_time_limits) {
+    std::string key = MethodTimeLimitKey(method);
+    SourceLocation where = Where(ms.key_locations, key, ms.location);
+    if (std::string problem = MethodNameProblem(method); !problem.empty()) {
+      diagnostics.Add(where, FullKey(ms, key), problem);
+    } else if (limit.count() <= 0 || limit.count() > kMaxMethodTimeLimitMs) {
+      diagnostics.Add(where, FullKey(ms, key),
+                      "must be a positive number of milliseconds, at most " +
+                          std::to_string(kMaxMethodTimeLimitMs) + ", got " +
+                          std::to_string(limit.count()));
+    }
+  }
   if (ms.max_restarts < 0 || ms.max_restarts > 1000) {
     diagnostics.Add(Where(ms.key_locations, "MaxRestarts", ms.location),
                     FullKey(ms, "MaxRestarts"),

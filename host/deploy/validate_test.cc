@@ -1,6 +1,10 @@
 // ValidateDeployment, ResolveWasmPaths and LoadDeployment's combined report.
 #include "parigot/deploy/descriptor.h"
 
+#include <chrono>
+#include <map>
+#include <string>
+
 #include "test_util.h"
 
 namespace parigot::deploy::testing {
@@ -113,6 +117,73 @@ TimeLimit = 0
   EXPECT_EQ(ErrorOf(bad),
             "app.toml:3:1: config.dev.microservice.a.TimeLimit: must be a positive "
             "number of milliseconds, got 0");
+}
+
+// MethodTimeLimit: method names (bare or full) to milliseconds, each with
+// its own location for the run-time check of the names (the kernel's).
+TEST_F(ValidateTest, MethodTimeLimitIsParsedByMethodName) {
+  Touch("a.wasm");
+  auto ok = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+TimeLimit = 50
+[config.dev.microservice.a.MethodTimeLimit]
+Put = 500
+"store.v1.Store.Get" = 20
+[config.dev.microservice.b]
+WasmPath = "a.wasm"
+MethodTimeLimit = { Get = 4294967295 }
+)"),
+                           "");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  const MicroserviceOptions& a = ok->microservices[0];
+  using std::chrono::milliseconds;
+  EXPECT_EQ(a.method_time_limits,
+            (std::map<std::string, milliseconds>{{"Put", milliseconds(500)},
+                                                 {"store.v1.Store.Get", milliseconds(20)}}));
+  EXPECT_EQ(DescribeKey(a, MethodTimeLimitKey("store.v1.Store.Get")),
+            "app.toml:6: config.dev.microservice.a.MethodTimeLimit.\"store.v1.Store.Get\"");
+  EXPECT_EQ(DescribeKey(a, MethodTimeLimitKey("Put")),
+            "app.toml:5: config.dev.microservice.a.MethodTimeLimit.Put");
+  EXPECT_EQ(ok->microservices[1].method_time_limits,
+            (std::map<std::string, milliseconds>{{"Get", milliseconds(4294967295)}}));
+}
+
+TEST_F(ValidateTest, MethodTimeLimitNamesAndRangesAreChecked) {
+  Touch("a.wasm");
+  auto bad = LoadDeployment(Descriptor(R"([config.dev.microservice.a]
+WasmPath = "a.wasm"
+[config.dev.microservice.a.MethodTimeLimit]
+Put = 0
+Get = -5
+Big = 4294967296
+Ok = 4294967295
+"1x" = 10
+"Store.Put" = 10
+"s.v1.S.9" = 10
+Slow = "fast"
+[config.dev.microservice.b]
+WasmPath = "a.wasm"
+MethodTimeLimit = 5
+)"),
+                            "");
+  EXPECT_EQ(ErrorOf(bad),
+            "app.toml:4:1: config.dev.microservice.a.MethodTimeLimit.Put: must be a positive "
+            "number of milliseconds, at most 4294967295, got 0\n"
+            "app.toml:5:1: config.dev.microservice.a.MethodTimeLimit.Get: must be a positive "
+            "number of milliseconds, at most 4294967295, got -5\n"
+            "app.toml:6:1: config.dev.microservice.a.MethodTimeLimit.Big: must be a positive "
+            "number of milliseconds, at most 4294967295, got 4294967296\n"
+            "app.toml:8:1: config.dev.microservice.a.MethodTimeLimit.1x: not a method name "
+            "(letters, digits and '_', not starting with a digit), nor a full one like "
+            "\"store.v1.Store.Put\"\n"
+            "app.toml:9:1: config.dev.microservice.a.MethodTimeLimit.\"Store.Put\": no package; "
+            "a full method name reads like \"store.v1.Store.Put\"\n"
+            "app.toml:10:1: config.dev.microservice.a.MethodTimeLimit.\"s.v1.S.9\": method name "
+            "\"9\" is not an identifier (letters, digits and '_', not starting with a digit)\n"
+            "app.toml:11:1: config.dev.microservice.a.MethodTimeLimit.Slow: expected an integer, "
+            "got a string\n"
+            "app.toml:14:1: config.dev.microservice.b.MethodTimeLimit: expected a table, got an "
+            "integer");
 }
 
 TEST_F(ValidateTest, RestartKeysAreParsedAndChecked) {

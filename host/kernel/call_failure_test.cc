@@ -132,16 +132,23 @@ TEST_F(CallFailureTest, ATimeScaleMultipliesTheLimitsAndTheDefaultDeadline) {
     return std::find(interrupted.begin(), interrupted.end(), guest) != interrupted.end();
   };
   {
-    // A long limit: the callee is not killed while it leaves the call.
     Kernel kernel(options);
     auto [greet, main, service, method] =
-        StartPair(kernel, "M", GuestOptions{.time_limit = milliseconds(1000), .time_scale = 3});
+        StartPair(kernel, "M", GuestOptions{.time_scale = 3});
     CallId call;
     auto sent = std::chrono::steady_clock::now();
     ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call), sc::NoError);
-    // Not taken: the caller's default deadline is 20 ms x3.
+    // greet takes the call and goes back to its event loop without
+    // answering (a method that returned a pending future): the caller's
+    // default deadline, 20 ms x3, ends the wait.
+    Read(kernel, greet);
+    std::thread loop([&kernel, greet = greet] {
+      Event none;
+      kernel.ReadOne(greet, milliseconds(500), &none);
+    });
     EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::CallTimeout);
     EXPECT_GE(std::chrono::steady_clock::now() - sent, milliseconds(60));
+    loop.join();
   }
   Kernel kernel(options);
   auto [greet, main, service, method] =

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,14 +30,15 @@ class FakeEndpoint : public RemoteEndpoint {
     std::string method;
     std::string param;
     ReplyFn done;
+    Clock::time_point deadline;
   };
 
   std::string Describe() const override { return name_; }
   bool Reachable() const override { return reachable; }
   void Send(CallId call, const ServiceName& service, const std::string& method,
-            std::string param, Clock::time_point, ReplyFn done) override {
+            std::string param, Clock::time_point deadline, ReplyFn done) override {
     std::lock_guard lock(mu_);
-    sent_.push_back({call, service, method, std::move(param), std::move(done)});
+    sent_.push_back({call, service, method, std::move(param), std::move(done), deadline});
     cv_.notify_all();
   }
   void Cancel(CallId call) override {
@@ -371,6 +373,8 @@ TEST_F(FederationTest, FederationHearsOfServingAndExit) {
   ASSERT_EQ(served.size(), 1u);
   EXPECT_EQ(served[0].name, kGreeting);
   EXPECT_EQ(served[0].methods, std::vector<std::string>{"FetchGreeting"});
+  // Its limit (here the default), for callers elsewhere.
+  EXPECT_EQ(served[0].time_limits, std::vector<milliseconds>{milliseconds(200)});
 
   kernel.GuestEnded(greet, 0, std::nullopt);
   EXPECT_EQ(federation.serving_changes, 2);
@@ -406,6 +410,53 @@ TEST_F(FederationTest, StartupTimeoutSaysWhatTheFederationKnows) {
             std::string::npos)
       << std::get<LaunchCompleted>(launched).detail;
   kernel.SetFederation(nullptr);
+}
+
+// A method with a longer limit than the default: a caller here waits for it
+// as long as it may run, whether it runs here or in another process.
+TEST_F(FederationTest, CallsWaitForALongMethodElsewhere) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(50)));
+  auto back = std::make_shared<FakeEndpoint>("back");
+  kernel.AddRemoteService(kGreeting, {"Short", "Long"}, back,
+                          {milliseconds(10), milliseconds(400)});
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, main);
+  size_t sends = 0;
+  for (const auto& [method, wait] : {std::pair{"Short", 50}, std::pair{"Long", 400}}) {
+    Clock::time_point start = Clock::now();
+    Call(kernel, main, method, "");
+    FakeEndpoint::Sent sent = back->WaitSent(sends++);
+    EXPECT_GE(sent.deadline - start, milliseconds(wait)) << method;
+    EXPECT_LE(sent.deadline - start, milliseconds(wait + 100)) << method;
+  }
+}
+
+TEST_F(FederationTest, CallFromRemoteWaitsForALongMethod) {
+  Kernel kernel(Options(milliseconds(2000), milliseconds(20)));
+  std::vector<ServiceId> ids;
+  GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids);
+  MethodId method;
+  ASSERT_EQ(kernel.BindMethod(greet, ids[0], "Long", &method, milliseconds(150)), sc::NoError);
+  Read(kernel, greet);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Clock::time_point> failed;
+  Clock::time_point start = Clock::now();
+  CallId call;
+  // The gRPC client would wait 10 s: the call may wait 150 ms, and greet,
+  // busy elsewhere, never takes it.
+  ASSERT_EQ(kernel.CallFromRemote(kGreeting, "Long", "", start + milliseconds(10000),
+                                  [&](RemoteReply reply) {
+                                    EXPECT_EQ(reply.kernel_error, sc::CallTimeout);
+                                    std::lock_guard lock(mu);
+                                    failed = Clock::now();
+                                    cv.notify_all();
+                                  },
+                                  &call),
+            sc::NoError);
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, milliseconds(5000), [&] { return failed.has_value(); }));
+  EXPECT_GE(*failed - start, milliseconds(150));
 }
 
 }  // namespace

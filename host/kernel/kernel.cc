@@ -50,6 +50,8 @@ GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
   guest->time_limit =
       (options.time_limit.count() > 0 ? options.time_limit : options_.call_timeout) *
       guest->time_scale;
+  guest->method_limits = std::move(options.method_limits);
+  guest->method_limit_uses.resize(guest->method_limits.size());
   guest->restart = options.restart;
   GuestId id = guest->id;
   if (kind != GuestKind::kService) ++programs_running_;
@@ -76,6 +78,7 @@ Err Kernel::Register(GuestId id, std::string* name) {
   if (guest == nullptr) return sc::BadId;
   if (guest->state != Guest::State::kCreated) return sc::BadState;
   guest->state = Guest::State::kRegistered;
+  for (auto& uses : guest->method_limit_uses) uses.clear();  // a new instance
   *name = guest->name;
   return sc::NoError;
 }
@@ -115,7 +118,8 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
 }
 
 Err Kernel::BindMethod(GuestId id, ServiceId service_id,
-                       const std::string& method, MethodId* method_id) {
+                       const std::string& method, MethodId* method_id,
+                       std::chrono::milliseconds declared_limit) {
   std::lock_guard lock(mu_);
   Guest* guest = FindGuestLocked(id);
   if (guest == nullptr) return sc::BadId;
@@ -125,14 +129,29 @@ Err Kernel::BindMethod(GuestId id, ServiceId service_id,
   }
   if (method.empty()) return sc::NotFound;
   Service* service = it->second;
-  for (const auto& [name, existing] : service->methods) {
-    if (name == method) {
-      *method_id = existing;
+  // Its limit: the descriptor's entry naming it (Launch refuses two), else
+  // its own, else the guest's.
+  std::string full_name = service->name.ToString() + "." + method;
+  std::chrono::milliseconds limit =
+      declared_limit.count() > 0 ? declared_limit * guest->time_scale : guest->time_limit;
+  for (size_t i = 0; i < guest->method_limits.size(); ++i) {
+    const MethodLimit& entry = guest->method_limits[i];
+    if (entry.method != full_name && entry.method != method) continue;
+    std::vector<std::string>& uses = guest->method_limit_uses[i];
+    if (std::find(uses.begin(), uses.end(), full_name) == uses.end()) {
+      uses.push_back(full_name);
+    }
+    limit = entry.limit * guest->time_scale;
+  }
+  for (Service::Method& existing : service->methods) {
+    if (existing.name == method) {
+      existing.limit = limit;
+      *method_id = existing.id;
       return sc::NoError;
     }
   }
   *method_id = NewIdLocked<MethodId>();
-  service->methods.emplace_back(method, *method_id);
+  service->methods.push_back({method, *method_id, limit});
   return sc::NoError;
 }
 
@@ -158,6 +177,13 @@ Err Kernel::Launch(GuestId id) {
   if (guest == nullptr) return sc::BadId;
   if (guest->state != Guest::State::kRegistered) return sc::BadState;
   guest->state = Guest::State::kLaunched;
+  if (std::string problems = MethodLimitProblemsLocked(*guest); !problems.empty()) {
+    // A limit meant for a method that is not there: the deployment is not
+    // what its author thinks, and nothing starts.
+    FailStartupLocked(guest, sc::NotFound, problems);
+    ExitAllLocked(kExitStartupFailed);
+    return sc::NoError;
+  }
   waiting_.push_back(guest);
   ReleaseLaunchedLocked();
   if (guest->state == Guest::State::kLaunched && ClosesCycleLocked(guest)) CheckCyclesLocked();
@@ -180,7 +206,10 @@ Err Kernel::Locate(GuestId id, const ServiceName& name, ServiceId* service_id,
     return it->second->exporter != nullptr ? sc::ServiceDied : sc::LocateError;
   }
   *service_id = it->second->id;
-  *methods = it->second->methods;
+  methods->clear();
+  for (const Service::Method& method : it->second->methods) {
+    methods->emplace_back(method.name, method.id);
+  }
   return sc::NoError;
 }
 
@@ -198,19 +227,21 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   auto it = services_.find(service_id);
   if (it == services_.end()) return sc::IdDispatch;
   Service* service = it->second;
-  bool known_method = std::any_of(
-      service->methods.begin(), service->methods.end(),
-      [&](const auto& binding) { return binding.second == method_id; });
-  if (!known_method) return sc::IdDispatch;
+  auto binding = std::find_if(service->methods.begin(), service->methods.end(),
+                              [&](const Service::Method& m) { return m.id == method_id; });
+  if (binding == service->methods.end()) return sc::IdDispatch;
   // A local exporter that restarts gets the call once it runs again, unless
   // other processes serve the service meanwhile.
   const bool local = service->served_here() ||
                      (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
   if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
-  // A slower callee gets a proportionally longer default deadline.
+  // A method allowed to run longer than the default deadline may be waited
+  // for as long as it may run; a slower callee here gets a proportionally
+  // longer default (its limits, from here or another host, are scaled
+  // already).
   const std::chrono::milliseconds longest =
-      options_.call_timeout * (local ? service->exporter->time_scale : 1);
+      std::max(options_.call_timeout * (local ? service->exporter->time_scale : 1), binding->limit);
   if (timeout.count() <= 0 || timeout > longest) timeout = longest;
 
   *call_id = NewIdLocked<CallId>();
@@ -221,8 +252,8 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
                          *call_id, after);
     return sc::NoError;
   }
-  calls_[*call_id] =
-      PendingCall{caller, service->exporter, service, method_id, deadline, {}, nullptr};
+  calls_[*call_id] = PendingCall{caller,   service->exporter, service, method_id,
+                                 deadline, {},                nullptr, binding->limit};
   DeliverLocked(service->exporter,
                 IncomingCall{*call_id, service_id, method_id, std::move(param)});
   return sc::NoError;
@@ -313,15 +344,20 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     std::lock_guard lock(mu_);
     guest = FindGuestLocked(id);
     if (guest == nullptr) return sc::BadId;
+    // Its turn and its method end together, as the watchdog (which holds
+    // mu_) sees them: an ended method's turn is never timed by the limit of
+    // no method.
+    guest->turn_began.store(0);
     guest->running_call.reset();
+    guest->method_limit_ms.store(0);
   }
-  guest->turn_began.store(0);
   // Takes call `id` if its caller still waits; else it is dropped, never run.
   auto take_call = [this, guest](CallId id) {
     std::lock_guard lock(mu_);
     auto found = calls_.find(id);
     if (found == calls_.end()) return false;
     guest->running_call = id;
+    guest->method_limit_ms.store(found->second.limit.count());
     found->second.taken = true;
     return true;
   };

@@ -40,10 +40,12 @@ struct KernelOptions {
   std::chrono::milliseconds startup_timeout{5000};
   // Two clocks, kept apart (descriptor key Timeout.Complete; default 50 ms):
   //  * a call's deadline, when its caller names none (and the longest any
-  //    caller may name): past it the caller gets CallTimeout, and a call
-  //    not yet started is dropped, never run. It never harms the callee;
+  //    caller may name), or the called method's time limit if that is
+  //    longer: past it the caller gets CallTimeout, and a call not yet
+  //    started is dropped, never run. It never harms the callee;
   //  * the default time limit of a guest (AddGuest's `time_limit`, the
-  //    descriptor's TimeLimit, overrides it): a method counted from when the
+  //    descriptor's TimeLimit, overrides it, and a method's own limit
+  //    overrides that; see GuestOptions): a method counted from when the
   //    callee starts running it, or any turn of a guest's code between two
   //    returns to its event loop, that runs past it gets the guest
   //    interrupted and killed, whatever its callers chose.
@@ -71,6 +73,18 @@ struct KernelOptions {
 inline constexpr int kExitStartupFailed = 71;
 inline constexpr int kExitRestartLimit = 72;  // a guest failed too often
 
+// A time limit the deployment gives one method of a guest (descriptor key
+// MethodTimeLimit).
+struct MethodLimit {
+  // "Put": the method of that name in whichever service the guest exports;
+  // or "store.v1.Store.Put": that service's method.
+  std::string method;
+  std::chrono::milliseconds limit{0};  // REQUIRES: positive
+  // Where it was written, for errors ("app.toml:14: config.dev.
+  // microservice.store.MethodTimeLimit.Put").
+  std::string origin;
+};
+
 // How the kernel treats one guest (AddGuest).
 struct GuestOptions {
   // How long one of its methods, or any turn of its code, may run before it
@@ -82,6 +96,13 @@ struct GuestOptions {
   // calls to it, are multiplied by it, so that an application behaves the
   // same on every engine and build type. REQUIRES: >= 1.
   int time_scale = 1;
+  // Limits of single methods: a method's limit is the entry naming it here,
+  // else its own (BindMethod's `declared_limit`, from its .proto option),
+  // else `time_limit`. At launch, an entry that names no method the guest bound,
+  // or a bare name that several of its services have, or two entries naming
+  // one method, fail its start-up and the application's, with the entry's
+  // origin in the log. Default: none.
+  std::vector<MethodLimit> method_limits;
   // Whether and how it is started again when it ends (descriptor keys
   // Restart, MaxRestarts, RestartWindow, RestartBackoff). Default: never.
   RestartPolicy restart;
@@ -105,15 +126,20 @@ class Kernel {
   Err Register(GuestId guest, std::string* name);
   Err Export(GuestId guest, const std::vector<ServiceName>& services,
              std::vector<ServiceId>* ids);
+  // `declared_limit`: the method's own time limit (its .proto option); zero:
+  // none. Binding a bound method again gives the same id.
   Err BindMethod(GuestId guest, ServiceId service, const std::string& method,
-                 MethodId* id);
+                 MethodId* id,
+                 std::chrono::milliseconds declared_limit = std::chrono::milliseconds(0));
   Err Require(GuestId guest, const std::vector<ServiceName>& services);
   // Completion arrives later as a LaunchCompleted event.
   Err Launch(GuestId guest);
   Err Locate(GuestId guest, const ServiceName& name, ServiceId* service,
              std::vector<std::pair<std::string, MethodId>>* methods);
-  // The call's deadline is the default call timeout, or `timeout` if that
-  // is shorter (zero: the default). The result arrives later as a
+  // The call's deadline is the longer of the default call timeout and the
+  // method's time limit, or `timeout` if that is shorter (zero: the
+  // default): a method allowed to run longer than the default may be waited
+  // for that long. The result arrives later as a
   // CallResolved event. A method still running when its deadline passes
   // (the callee has not gone back to read_one since it took the call) gets
   // its guest interrupted and killed; a callee that is merely slow to answer
@@ -212,16 +238,21 @@ class Kernel {
   // Another endpoint for the same service adds a replica: calls are spread
   // round-robin over the reachable ones, unless a guest here exports the
   // service too (the local one then serves every call). Adding an endpoint
-  // again only merges new method names.
+  // again only merges new method names. `time_limits`, when given, are the
+  // methods' time limits there, in the order of `methods`: a call from here
+  // waits up to the longer of one and the default call timeout (unless a
+  // guest here exports the service: its own limits count).
   // REQUIRES: every call sent to `endpoint` is answered or cancelled before
   // the kernel is destroyed.
   void AddRemoteService(const ServiceName& service,
                         const std::vector<std::string>& methods,
-                        std::shared_ptr<RemoteEndpoint> endpoint);
+                        std::shared_ptr<RemoteEndpoint> endpoint,
+                        const std::vector<std::chrono::milliseconds>& time_limits = {});
 
   // A call from another process to `method` of `service`, which a guest here
   // must export (calls are never forwarded to a third process). Its deadline
-  // is `deadline` or the default call timeout from now, whichever is sooner.
+  // is `deadline`, or the longer of the default call timeout and the
+  // method's time limit from now, whichever is sooner.
   // Returns NotFound (no such service here, or no such method),
   // ServiceDied, CallTimeout (the deadline has passed: the call is never
   // started), or NoError; on NoError `reply` is called exactly once,
@@ -242,6 +273,8 @@ class Kernel {
   struct ServedService {
     ServiceName name;
     std::vector<std::string> methods;
+    // Each method's time limit, in the order of `methods`.
+    std::vector<std::chrono::milliseconds> time_limits;
   };
   // The services exported here whose exporter runs (its launch completed)
   // and has not ended, in name order.
@@ -263,6 +296,9 @@ class Kernel {
   void ReleaseLaunchedLocked();
   bool RequirementsRunLocked(const Guest& guest) const;
   void ReleaseLocked(Guest& guest);
+  // The problems of `guest`'s MethodTimeLimit entries, once it has bound its
+  // methods (GuestOptions::method_limits), joined by "; "; empty if none.
+  std::string MethodLimitProblemsLocked(const Guest& guest) const;
   bool ClosesCycleLocked(const Guest* start) const;
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
@@ -278,8 +314,8 @@ class Kernel {
   void BeginTurn(Guest* guest);
   // How long `guest`'s current turn may run.
   std::chrono::milliseconds TurnLimit(const Guest& guest) const;
-  // "100 ms", or "25000 ms: 100 ms x250" for a scaled limit.
-  static std::string LimitText(const Guest& guest);
+  // "100 ms", or "25000 ms: 100 ms x250" for a `limit` scaled by `scale`.
+  static std::string LimitText(std::chrono::milliseconds limit, int scale);
   // Why a guest still in its start-up code is killed.
   std::string StartupOverrun() const;
   // Hands `call` to `callee`: into its mailbox, or held until its new

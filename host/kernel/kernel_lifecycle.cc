@@ -1,6 +1,7 @@
 #include "host/kernel/kernel.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 #include "host/kernel/kernel_state.h"
@@ -147,6 +148,41 @@ void Kernel::CheckCyclesLocked() {
     }
     ExitAllLocked(kExitStartupFailed);
   }
+}
+
+std::string Kernel::MethodLimitProblemsLocked(const Guest& guest) const {
+  std::string problems;
+  auto add = [&](const MethodLimit& entry, const std::string& what) {
+    problems += (problems.empty() ? "" : "; ") + entry.origin + ": " + what;
+  };
+  auto join = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  };
+  std::map<std::string, const MethodLimit*> named;  // a method's full name -> its entry
+  for (size_t i = 0; i < guest.method_limits.size(); ++i) {
+    const MethodLimit& entry = guest.method_limits[i];
+    const std::vector<std::string>& uses = guest.method_limit_uses[i];
+    if (uses.empty()) {
+      std::vector<std::string> bound;
+      for (const Service* service : guest.exports) {
+        for (const Service::Method& method : service->methods) {
+          bound.push_back(service->name.ToString() + "." + method.name);
+        }
+      }
+      add(entry, "names no method that " + guest.name + " serves (" +
+                     (bound.empty() ? "it serves none" : "it serves " + join(bound)) + ")");
+    } else if (uses.size() > 1) {
+      add(entry, "\"" + entry.method + "\" is ambiguous: " + join(uses) +
+                     " (name one as PACKAGE.Service.Method)");
+    }
+    for (const std::string& use : uses) {
+      auto [other, fresh] = named.emplace(use, &entry);
+      if (!fresh) add(entry, "names " + use + ", which " + other->second->origin + " names too");
+    }
+  }
+  return problems;
 }
 
 void Kernel::FailStartupLocked(Guest* guest, Err error,

@@ -54,8 +54,8 @@ void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
 
 std::string Kernel::MethodNameLocked(const Service& service,
                                      MethodId method) const {
-  for (const auto& [name, id] : service.methods) {
-    if (id == method) return name;
+  for (const Service::Method& m : service.methods) {
+    if (m.id == method) return m.name;
   }
   return method.Short();
 }
@@ -67,13 +67,21 @@ void Kernel::SetFederation(Federation* federation) {
 
 void Kernel::AddRemoteService(const ServiceName& name,
                               const std::vector<std::string>& methods,
-                              std::shared_ptr<RemoteEndpoint> endpoint) {
+                              std::shared_ptr<RemoteEndpoint> endpoint,
+                              const std::vector<std::chrono::milliseconds>& time_limits) {
   std::lock_guard lock(mu_);
   Service* service = FindOrAddServiceLocked(name);
-  for (const std::string& method : methods) {
-    bool known = std::any_of(service->methods.begin(), service->methods.end(),
-                             [&](const auto& m) { return m.first == method; });
-    if (!known) service->methods.emplace_back(method, NewIdLocked<MethodId>());
+  for (size_t i = 0; i < methods.size(); ++i) {
+    auto known = std::find_if(service->methods.begin(), service->methods.end(),
+                              [&](const Service::Method& m) { return m.name == methods[i]; });
+    if (known == service->methods.end()) {
+      known = service->methods.insert(service->methods.end(),
+                                      {methods[i], NewIdLocked<MethodId>()});
+    }
+    // An exporter here binds its own limits; replicas elsewhere share theirs.
+    if (service->exporter == nullptr && i < time_limits.size()) {
+      known->limit = std::max(known->limit, time_limits[i]);
+    }
   }
   bool is_new = std::none_of(service->remotes.begin(), service->remotes.end(),
                              [&](const auto& r) { return r == endpoint; });
@@ -96,20 +104,24 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   // A restarting exporter gets the call once its new instance runs.
   if (service->local_exporter() == nullptr) return sc::ServiceDied;
   auto binding = std::find_if(service->methods.begin(), service->methods.end(),
-                              [&](const auto& m) { return m.first == method; });
+                              [&](const Service::Method& m) { return m.name == method; });
   if (binding == service->methods.end()) return sc::NotFound;
   if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
 
   Clock::time_point now = Clock::now();
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
   if (deadline <= now) return sc::CallTimeout;
-  deadline = std::min(deadline, now + options_.call_timeout * service->exporter->time_scale);
+  // As for a caller here (Dispatch): a gRPC client may wait as long as the
+  // method may run (its limit is scaled already), and no longer.
+  deadline = std::min(
+      deadline,
+      now + std::max(options_.call_timeout * service->exporter->time_scale, binding->limit));
   *call_id = NewIdLocked<CallId>();
-  calls_[*call_id] = PendingCall{nullptr,         service->exporter, service,
-                                 binding->second, deadline,          std::move(reply),
-                                 nullptr};
+  calls_[*call_id] = PendingCall{nullptr,  service->exporter, service,
+                                 binding->id, deadline, std::move(reply),
+                                 nullptr,  binding->limit};
   DeliverLocked(service->exporter,
-                IncomingCall{*call_id, service->id, binding->second, std::move(param)});
+                IncomingCall{*call_id, service->id, binding->id, std::move(param)});
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();
   return sc::NoError;
 }
@@ -143,8 +155,9 @@ std::vector<Kernel::ServedService> Kernel::ServingServices() const {
     }
     ServedService& served = out.emplace_back();
     served.name = name;
-    for (const auto& method : service->methods) {
-      served.methods.push_back(method.first);
+    for (const Service::Method& method : service->methods) {
+      served.methods.push_back(method.name);
+      served.time_limits.push_back(method.limit);
     }
   }
   return out;

@@ -46,6 +46,15 @@ struct Kernel::Guest {
   // GuestOptions::time_scale, for messages and the default deadline of
   // calls to it.
   int time_scale = 1;
+  // The descriptor's limits of single methods (GuestOptions), and for each
+  // the full names of the methods its instance bound that it names
+  // (BindMethod; cleared by Register), for the check at launch.
+  std::vector<MethodLimit> method_limits;
+  std::vector<std::vector<std::string>> method_limit_uses;
+  // The time limit of the method its current turn runs (in ms; 0: it runs
+  // none). Written under mu_ when it takes a call and when it reads again;
+  // read without mu_ by BeginTurn (see TurnLimit).
+  std::atomic<int64_t> method_limit_ms{0};
   // Its instance runs its start-up code (main before run()): from
   // InstanceStarting to its first read. That turn's limit is the start-up
   // timeout, not `time_limit`: start-up work (decoding a configuration,
@@ -78,9 +87,18 @@ struct Kernel::Guest {
 struct Kernel::Service {
   ServiceId id;
   ServiceName name;
+  // A method: its name, id, and how long a call of it may run (the
+  // exporter's limit for it, from BindMethod; for a method only other
+  // processes serve, the limit they announced, or zero).
+  struct Method {
+    std::string name;
+    MethodId id;
+    std::chrono::milliseconds limit{0};
+  };
+
   // The guest here that exports it; null when only other processes serve it.
   Guest* exporter = nullptr;
-  std::vector<std::pair<std::string, MethodId>> methods;
+  std::vector<Method> methods;
   // The local exporter has not ended.
   bool alive = false;
   // Replicas in other processes, and the next one to try (round-robin).
@@ -104,6 +122,9 @@ struct Kernel::PendingCall {
   Clock::time_point deadline;  // the caller's
   ReplyFn reply;
   std::shared_ptr<RemoteEndpoint> remote;
+  // The method's time limit, once the callee here takes the call (its
+  // Service::Method::limit when the call was made).
+  std::chrono::milliseconds limit{0};
   // The callee here has taken it (its method's time limit is its turn's,
   // counted by Guest::turn_began).
   bool taken = false;

@@ -16,48 +16,11 @@
 namespace parigot::kernel {
 namespace {
 
-// The kernel logs a kill right after interrupting: wait for the line.
-bool LogEventuallyHas(const std::function<std::string()>& log, const std::string& text) {
-  for (int i = 0; i < 400; ++i) {
-    if (log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
-// Records the guests the kernel interrupts (KernelOptions::interrupt).
-class InterruptRecorder {
- public:
-  void Install(KernelOptions& options) {
-    options.interrupt = [this](GuestId guest) {
-      std::lock_guard lock(mu_);
-      interrupted_.push_back(guest);
-      cv_.notify_all();
-      return true;
-    };
-  }
-  // True once `guest` is interrupted, within 2 s.
-  bool WaitFor(GuestId guest) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(2), [&] {
-      return std::count(interrupted_.begin(), interrupted_.end(), guest) > 0;
-    });
-  }
-  int Count(GuestId guest) {
-    std::lock_guard lock(mu_);
-    return static_cast<int>(std::count(interrupted_.begin(), interrupted_.end(), guest));
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<GuestId> interrupted_;
-};
-
 using std::chrono::milliseconds;
 namespace sc = syscall::v1;
 
 using KernelTest = testing::KernelFixture;
+using testing::InterruptRecorder;
 
 TEST_F(KernelTest, LaunchCompletesOnlyAfterRequirementsRun) {
   Kernel kernel(Options());
@@ -167,20 +130,14 @@ TEST_F(KernelTest, MethodRunningPastItsTimeLimitGetsItsGuestKilled) {
   interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel, "Spin");
-  CallId call;
-  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
-            sc::NoError);
-  Event taken = Read(kernel, greet);  // greet now "runs" Spin and never returns
-  ASSERT_TRUE(std::holds_alternative<IncomingCall>(taken));
+  // greet now "runs" Spin and never returns.
+  CallAndTake(kernel, main, service, method, greet);
   Event event = Read(kernel, main);
   ASSERT_TRUE(std::holds_alternative<CallResolved>(event));
   EXPECT_EQ(std::get<CallResolved>(event).kernel_error, sc::CallTimeout);
-  ASSERT_TRUE(interrupts.WaitFor(greet));
+  EXPECT_TRUE(Killed(interrupts, greet,
+                     "greet: killed: greeting.v1.Greeting.Spin ran past its time limit (30 ms)"));
   EXPECT_EQ(interrupts.Count(greet), 1);
-  EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
-                               "greet: killed: greeting.v1.Greeting.Spin ran past its "
-                               "time limit (30 ms)"))
-      << LogText();
   // The interrupt ends it as a trap, which is not reported a second time.
   kernel.GuestEnded(greet, 0, "interrupted: greet: interrupted");
   EXPECT_EQ(LogText().find("trapped"), std::string::npos) << LogText();
@@ -219,7 +176,9 @@ TEST_F(KernelTest, LongerTimeLimitLetsAMethodOutliveItsCaller) {
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel, "Slow", milliseconds(400));
   CallId call;
-  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
+  // (Without a deadline of its own, the caller would wait the method's
+  // 400 ms: see method_limits_test.cc.)
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(30), &call),
             sc::NoError);
   ASSERT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, greet)));
   EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::CallTimeout);
@@ -235,15 +194,9 @@ TEST_F(KernelTest, ShorterTimeLimitKillsBeforeTheCallersDeadline) {
   interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel, "Spin", milliseconds(20));
-  CallId call;
-  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &call),
-            sc::NoError);
-  ASSERT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, greet)));
-  ASSERT_TRUE(interrupts.WaitFor(greet));
-  EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
-                               "greet: killed: greeting.v1.Greeting.Spin ran past its "
-                               "time limit (20 ms)"))
-      << LogText();
+  CallAndTake(kernel, main, service, method, greet);
+  EXPECT_TRUE(Killed(interrupts, greet,
+                     "greet: killed: greeting.v1.Greeting.Spin ran past its time limit (20 ms)"));
 }
 
 // A call still queued when its caller's deadline passes is never started.
@@ -303,11 +256,9 @@ TEST_F(KernelTest, GuestOutsideItsEventLoopPastTheTurnLimitIsKilled) {
   // greet waits in its event loop (the read times out: a turn begins),
   // then "spins": it never reads again.
   EXPECT_EQ(kernel.ReadOne(greet, milliseconds(1), &none), sc::ReadOneTimeout);
-  ASSERT_TRUE(interrupts.WaitFor(greet));
-  EXPECT_TRUE(LogEventuallyHas([&] { return LogText(); },
-                               "greet: killed: ran past its turn limit (30 ms) without "
-                               "returning to its event loop"))
-      << LogText();
+  EXPECT_TRUE(Killed(interrupts, greet,
+                     "greet: killed: ran past its turn limit (30 ms) without returning to its "
+                     "event loop"));
 }
 
 TEST_F(KernelTest, DeadCalleeFailsPendingCallers) {

@@ -17,15 +17,18 @@ std::string Kernel::StartupOverrun() const {
          std::to_string(options_.startup_timeout.count()) + " ms) without reaching its event loop";
 }
 
+// A turn that runs a method is limited by the method's limit; start-up code
+// by the start-up timeout; any other turn by the guest's TimeLimit.
 std::chrono::milliseconds Kernel::TurnLimit(const Guest& guest) const {
-  return guest.starting.load() ? options_.startup_timeout : guest.time_limit;
+  if (guest.starting.load()) return options_.startup_timeout;
+  int64_t method_limit = guest.method_limit_ms.load();
+  return method_limit > 0 ? std::chrono::milliseconds(method_limit) : guest.time_limit;
 }
 
-std::string Kernel::LimitText(const Guest& guest) {
-  if (guest.time_scale == 1) return std::to_string(guest.time_limit.count()) + " ms";
-  return std::to_string(guest.time_limit.count()) + " ms: " +
-         std::to_string(guest.time_limit.count() / guest.time_scale) + " ms x" +
-         std::to_string(guest.time_scale);
+std::string Kernel::LimitText(std::chrono::milliseconds limit, int scale) {
+  if (scale == 1) return std::to_string(limit.count()) + " ms";
+  return std::to_string(limit.count()) + " ms: " + std::to_string(limit.count() / scale) +
+         " ms x" + std::to_string(scale);
 }
 
 bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
@@ -35,8 +38,10 @@ bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
 void Kernel::KillLocked(const PendingCall& call) {
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
-  KillGuestLocked(call.callee,
-                  method + " ran past its time limit (" + LimitText(*call.callee) + ")");
+  // The limit its turn was timed by: the method's (PendingCall::limit).
+  KillGuestLocked(call.callee, method + " ran past its time limit (" +
+                                   LimitText(TurnLimit(*call.callee), call.callee->time_scale) +
+                                   ")");
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
@@ -108,7 +113,8 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     } else if (guest->starting.load()) {
       KillGuestLocked(guest.get(), StartupOverrun());
     } else {
-      KillGuestLocked(guest.get(), "ran past its turn limit (" + LimitText(*guest) +
+      KillGuestLocked(guest.get(), "ran past its turn limit (" +
+                                       LimitText(guest->time_limit, guest->time_scale) +
                                        ") without returning to its event loop");
     }
   }

@@ -1,5 +1,8 @@
 #include "host/net/control_service.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace parigot::net {
 
 grpc::ServerUnaryReactor* ControlService::Services(
@@ -10,6 +13,10 @@ grpc::ServerUnaryReactor* ControlService::Services(
     v1::ServedService* out = response->add_services();
     out->set_name(served.name.ToString());
     for (const std::string& method : served.methods) out->add_methods(method);
+    for (auto limit : served.time_limits) {
+      out->add_time_limits_ms(
+          static_cast<uint32_t>(std::min<int64_t>(limit.count(), UINT32_MAX)));
+    }
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);

@@ -237,7 +237,9 @@ void Node::Poll(PeerState& peer) {
         if (!name) continue;
         std::vector<std::string> methods(service.methods().begin(),
                                          service.methods().end());
-        kernel_.AddRemoteService(*name, methods, peer.endpoint);
+        std::vector<std::chrono::milliseconds> limits(service.time_limits_ms().begin(),
+                                                      service.time_limits_ms().end());
+        kernel_.AddRemoteService(*name, methods, peer.endpoint, limits);
       }
     } else {
       std::lock_guard lock(mu_);

@@ -54,6 +54,10 @@ kernel::GuestOptions GuestOptionsOf(const deploy::MicroserviceOptions& ms,
                                     const deploy::DeploymentOptions& deployment) {
   kernel::GuestOptions options;
   options.time_limit = ms.time_limit.value_or(deployment.timeouts.complete);
+  for (const auto& [method, limit] : ms.method_time_limits) {
+    options.method_limits.push_back(
+        {method, limit, deploy::DescribeKey(ms, deploy::MethodTimeLimitKey(method))});
+  }
   deploy::RestartMode mode = ms.restart.value_or(
       ms.kind == deploy::MicroserviceKind::kServer ? deploy::RestartMode::kOnFailure
                                                    : deploy::RestartMode::kNever);

@@ -48,6 +48,8 @@ TEST(ServiceTest, ServerDispatchesByIndex) {
   EXPECT_EQ(g.TEST_Dispatch(0, "").error, static_cast<int>(GreetErr::UnknownLang));
   EXPECT_EQ(g.TEST_Dispatch(0, "\xff").error, 2);  // unmarshal failure
   EXPECT_EQ(g.TEST_Dispatch(9, "").error, 1);      // unknown method
+  // No method has its own time limit: none are passed.
+  EXPECT_TRUE(g.time_limits_ms().empty());
 }
 
 using KernelErr = parigot::syscall::v1::KernelErr;
@@ -84,6 +86,8 @@ TEST(ServiceTest, EmptyMessagesAreElided) {
 
   Kitchen server;
   EXPECT_EQ(server.methods().size(), 4u);
+  // Option protosupport.v1.time_limit_ms, per method in rpc order.
+  EXPECT_EQ(server.time_limits_ms(), (std::vector<unsigned>{0, 0, 500, 4294967295u}));
   EXPECT_EQ(server.TEST_Dispatch(0, "").error, 0);
   Everything fetched;
   ASSERT_TRUE(fetched.ParseFromString(server.TEST_Dispatch(1, "").response));

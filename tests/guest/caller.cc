@@ -16,6 +16,9 @@
 //   busy <ms>     call Echo.Busy, which computes for ms (-1: forever): the
 //                 call must fail at its deadline and Echo must be dead
 //   revive <ms>   as busy, but Echo is restarted: a later call succeeds
+//   slow <method> <ms>  call Echo.<method> (Busy or Linger), which computes
+//                 for ms, with no deadline of its own: exit 0 if it
+//                 answers, 3 if it fails
 //   crashloop     call Crasher.Crash, then Ping; again and again: Crasher
 //                 is restarted after each crash, until its restart limit
 //                 ends the application
@@ -263,6 +266,22 @@ int main(int argc, char** argv) {
                   parigot::log::info("echo is gone");
                   parigot::exit(expect_alive ? 1 : 0);
                 });
+          });
+    });
+  } else if (mode == "slow") {
+    std::string method(arg);
+    int ms = argc > 3 ? std::atoi(argv[3]) : 0;
+    app.launch().then([method, ms] {
+      auto echo = test::v1::Echo::locate();
+      auto call = method == "Linger" ? echo.Linger({.ms = ms}) : echo.Busy({.ms = ms});
+      call.then([method] {
+            parigot::log::info(method + " answered");
+            parigot::exit(0);
+          })
+          .or_else([method](TestErr e) {
+            parigot::log::info(method + " failed with error " +
+                               std::to_string(static_cast<int>(e)));
+            parigot::exit(3);
           });
     });
   } else {

@@ -1,6 +1,6 @@
 // test.v1.Echo: returns each payload unchanged; ExitAll ends the
-// application with the code it is given; Stall never answers; Busy computes
-// for a while (or forever) first.
+// application with the code it is given; Stall never answers; Busy and
+// Linger compute for a while (or forever) first.
 #include <chrono>
 #include <cstdint>
 
@@ -10,6 +10,17 @@
 namespace {
 
 using test::v1::TestErr;
+
+// Computes for `ms` milliseconds (forever if negative), then answers.
+parigot::Future<void, TestErr> Compute(int32_t ms) {
+  auto start = std::chrono::steady_clock::now();
+  auto limit = std::chrono::milliseconds(ms);
+  volatile uint64_t spins = 0;
+  while (ms < 0 || std::chrono::steady_clock::now() - start < limit) {
+    spins = spins + 1;
+  }
+  return parigot::Future<void, TestErr>::Ready();
+}
 
 class EchoImpl : public test::v1::EchoServer {
  public:
@@ -22,13 +33,10 @@ class EchoImpl : public test::v1::EchoServer {
     parigot::exit_all(request.code);
   }
   parigot::Future<void, TestErr> Busy(const test::v1::BusyRequest& request) override {
-    auto start = std::chrono::steady_clock::now();
-    auto limit = std::chrono::milliseconds(request.ms);
-    volatile uint64_t spins = 0;
-    while (request.ms < 0 || std::chrono::steady_clock::now() - start < limit) {
-      spins = spins + 1;
-    }
-    return parigot::Future<void, TestErr>::Ready();
+    return Compute(request.ms);
+  }
+  parigot::Future<void, TestErr> Linger(const test::v1::BusyRequest& request) override {
+    return Compute(request.ms);
   }
   parigot::Future<void, TestErr> Stall() override {
     // Nobody keeps the promise: the caller's deadline must fire.

@@ -30,9 +30,11 @@ namespace parigot {
 
 // Per-call options.
 struct CallOptions {
-  // The call's deadline in milliseconds; 0 uses the callee's default (the
-  // descriptor's Timeout.Complete, 50 ms unless set). When it passes, the
-  // call fails with the service's DispatchError and the cause
+  // The call's deadline in milliseconds; 0 uses the default: the
+  // descriptor's Timeout.Complete (50 ms unless set), or the method's time
+  // limit if that is longer, both times the callee's time scale
+  // (docs/runtime.md). A longer one is cut to that default. When it passes,
+  // the call fails with the service's DispatchError and the cause
   // CallCause::kDeadlineExceeded (parigot/call_cause.h).
   uint32_t timeout_ms = 0;
 };
@@ -75,13 +77,26 @@ class Responder {
 };
 }  // namespace internal
 
+namespace internal {
+// The methods' own time limits (milliseconds, 0: none; .proto option
+// protosupport.v1.time_limit_ms), in rpc order, as generated servers pass
+// them to Service.
+template <uint32_t... Ms>
+inline constexpr uint32_t kTimeLimitsMs[] = {Ms...};
+}  // namespace internal
+
 // Base class of every generated server (XxxServer). Implement the generated
 // pure virtual methods, and pass the object to Program as an export.
 class Service {
  public:
+  // `methods` in rpc order; `time_limits_ms`, if not empty, each method's
+  // own time limit in milliseconds (0: none), in the same order. Both must
+  // outlive the Service.
   Service(std::string_view package, std::string_view service,
-          std::span<const std::string_view> methods)
-      : package_(package), service_(service), methods_(methods) {}
+          std::span<const std::string_view> methods,
+          std::span<const uint32_t> time_limits_ms = {})
+      : package_(package), service_(service), methods_(methods),
+        time_limits_ms_(time_limits_ms) {}
   virtual ~Service() = default;
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -105,6 +120,7 @@ class Service {
   std::string_view package_;
   std::string_view service_;
   std::span<const std::string_view> methods_;
+  std::span<const uint32_t> time_limits_ms_;
 };
 
 namespace internal {

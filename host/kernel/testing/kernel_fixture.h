@@ -5,14 +5,56 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host/kernel/kernel.h"
 
 namespace parigot::kernel::testing {
+
+// The kernel logs a kill right after interrupting: wait for the line.
+inline bool LogEventuallyHas(const std::function<std::string()>& log, const std::string& text) {
+  for (int i = 0; i < 400; ++i) {
+    if (log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Records the guests the kernel interrupts (KernelOptions::interrupt).
+class InterruptRecorder {
+ public:
+  void Install(KernelOptions& options) {
+    options.interrupt = [this](GuestId guest) {
+      std::lock_guard lock(mu_);
+      interrupted_.push_back(guest);
+      cv_.notify_all();
+      return true;
+    };
+  }
+  // True once `guest` is interrupted, within 2 s.
+  bool WaitFor(GuestId guest) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(2), [&] {
+      return std::count(interrupted_.begin(), interrupted_.end(), guest) > 0;
+    });
+  }
+  int Count(GuestId guest) {
+    std::lock_guard lock(mu_);
+    return static_cast<int>(std::count(interrupted_.begin(), interrupted_.end(), guest));
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<GuestId> interrupted_;
+};
 
 class KernelFixture : public ::testing::Test {
  protected:
@@ -36,28 +78,45 @@ class KernelFixture : public ::testing::Test {
     return log_;
   }
 
+  // A method a guest binds before it launches: its service (an index into
+  // its exports), name and own time limit (its .proto option; 0: none).
+  struct Binding {
+    size_t service = 0;
+    std::string method;
+    std::chrono::milliseconds declared{0};
+    MethodId id = MethodId();  // filled by Relaunch
+  };
+
   // Adds a guest named `name`, then registers, exports `exports`, requires
   // `requires_` and launches it, as its SDK would.
   GuestId Start(Kernel& kernel, const std::string& name, GuestKind kind,
                 std::vector<ServiceName> exports, std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr, GuestOptions options = {}) {
+                std::vector<ServiceId>* ids = nullptr, GuestOptions options = {},
+                std::vector<Binding>* bindings = nullptr) {
     GuestId guest = kernel.AddGuest(name, kind, name + ".toml:1", options);
     kernel.StartGuests();
-    Relaunch(kernel, guest, name, exports, requires_, ids);
+    Relaunch(kernel, guest, name, exports, requires_, ids, bindings);
     return guest;
   }
 
-  // Registers, exports, requires and launches `guest`: its first instance
-  // (Start) or the next, after a restart.
+  // Registers, exports, binds `bindings`, requires and launches `guest`: its
+  // first instance (Start) or the next, after a restart.
   void Relaunch(Kernel& kernel, GuestId guest, const std::string& name,
                 std::vector<ServiceName> exports, std::vector<ServiceName> requires_,
-                std::vector<ServiceId>* ids = nullptr) {
+                std::vector<ServiceId>* ids = nullptr,
+                std::vector<Binding>* bindings = nullptr) {
     std::string registered;
     EXPECT_EQ(kernel.Register(guest, &registered), syscall::v1::NoError);
     EXPECT_EQ(registered, name);
     std::vector<ServiceId> local;
+    if (ids == nullptr) ids = &local;
     if (!exports.empty()) {
-      EXPECT_EQ(kernel.Export(guest, exports, ids ? ids : &local), syscall::v1::NoError);
+      EXPECT_EQ(kernel.Export(guest, exports, ids), syscall::v1::NoError);
+    }
+    std::vector<Binding> none;
+    for (Binding& b : bindings != nullptr ? *bindings : none) {
+      EXPECT_EQ(kernel.BindMethod(guest, ids->at(b.service), b.method, &b.id, b.declared),
+                syscall::v1::NoError);
     }
     if (!requires_.empty()) {
       EXPECT_EQ(kernel.Require(guest, requires_), syscall::v1::NoError);
@@ -78,17 +137,47 @@ class KernelFixture : public ::testing::Test {
                  std::chrono::milliseconds server_limit = std::chrono::milliseconds(0)) {
     return StartPair(kernel, method, GuestOptions{.time_limit = server_limit});
   }
-  Pair StartPair(Kernel& kernel, const std::string& method, GuestOptions server) {
+  Pair StartPair(Kernel& kernel, const std::string& method, GuestOptions server,
+                 std::chrono::milliseconds declared = std::chrono::milliseconds(0)) {
+    std::vector<Binding> bindings{{0, method, declared}};
+    Pair pair = StartPair(kernel, server, bindings);
+    pair.method = bindings[0].id;
+    return pair;
+  }
+  // The same with the server's methods in `bindings` (all of kGreeting):
+  // Pair::method is left empty.
+  Pair StartPair(Kernel& kernel, GuestOptions server, std::vector<Binding>& bindings) {
     Pair pair;
     std::vector<ServiceId> ids;
-    pair.server = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids, server);
+    pair.server =
+        Start(kernel, "greet", GuestKind::kService, {kGreeting}, {}, &ids, server, &bindings);
     pair.service = ids.at(0);
-    EXPECT_EQ(kernel.BindMethod(pair.server, pair.service, method, &pair.method),
-              syscall::v1::NoError);
     pair.client = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
     Read(kernel, pair.server);
     Read(kernel, pair.client);
     return pair;
+  }
+
+  // `caller` calls `method` of `service` with the default deadline, and
+  // `callee` takes the call: it now "runs" the method, until it reads again.
+  static CallId CallAndTake(Kernel& kernel, GuestId caller, ServiceId service, MethodId method,
+                            GuestId callee) {
+    CallId call;
+    EXPECT_EQ(kernel.Dispatch(caller, service, method, "", std::chrono::milliseconds(0), &call),
+              syscall::v1::NoError);
+    EXPECT_TRUE(std::holds_alternative<IncomingCall>(Read(kernel, callee)));
+    return call;
+  }
+
+  // Success once `guest` has been interrupted and the log holds `line`
+  // ("greet: killed: ..."); else a failure showing the log.
+  ::testing::AssertionResult Killed(InterruptRecorder& interrupts, GuestId guest,
+                                    const std::string& line) {
+    if (interrupts.WaitFor(guest) && LogEventuallyHas([this] { return LogText(); }, line)) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "no interrupt, or no \"" << line << "\" in:\n"
+                                         << LogText();
   }
 
   // The guest's next event; fails the test if none comes within `ms`.

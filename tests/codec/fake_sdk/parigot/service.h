@@ -130,6 +130,9 @@ void Serve(std::string_view param, Responder responder, Fn fn) {
 
 inline void UnknownMethod(size_t, Responder responder) { responder.Fail(1); }
 
+template <unsigned... Ms>
+inline constexpr unsigned kTimeLimitsMs[] = {Ms...};
+
 }  // namespace internal
 
 class Service {
@@ -138,6 +141,13 @@ class Service {
   Service(std::string_view package, std::string_view service,
           const std::array<std::string_view, N>& methods)
       : package_(package), service_(service), methods_(methods.begin(), methods.end()) {}
+  // The methods' own time limits, one per method.
+  template <size_t N>
+  Service(std::string_view package, std::string_view service,
+          const std::array<std::string_view, N>& methods, const unsigned (&time_limits_ms)[N])
+      : Service(package, service, methods) {
+    time_limits_ms_.assign(time_limits_ms, time_limits_ms + N);
+  }
   virtual ~Service() = default;
   internal::RawFuture TEST_Dispatch(size_t method, std::string_view param) {
     internal::RawFuture out;
@@ -145,6 +155,8 @@ class Service {
     return out;
   }
   const std::vector<std::string_view>& methods() const { return methods_; }
+  // Empty when no method has its own.
+  const std::vector<unsigned>& time_limits_ms() const { return time_limits_ms_; }
 
  private:
   virtual void Dispatch(size_t method_index, std::string_view param,
@@ -152,6 +164,7 @@ class Service {
   std::string_view package_;
   std::string_view service_;
   std::vector<std::string_view> methods_;
+  std::vector<unsigned> time_limits_ms_;
 };
 
 }  // namespace parigot

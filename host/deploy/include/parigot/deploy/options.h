@@ -113,6 +113,17 @@ struct MicroserviceOptions {
   // build's (docs/runtime.md, "Engines and build types"); 1 takes the limits
   // as written. REQUIRES: 1..10000 (ValidateDeployment).
   std::optional<int> time_scale;
+  // MethodTimeLimit: time limits of single methods, keyed by the method's
+  // name ("Put": that method of whichever service the guest exports) or
+  // its full name ("store.v1.Store.Put", quoted in the file). Each overrides,
+  // for its method, the method's own limit (its .proto option
+  // protosupport.v1.time_limit_ms) and TimeLimit. Key locations are
+  // recorded under MethodTimeLimitKey(name). REQUIRES: each name a method's
+  // name or full name, each limit in 1..kMaxMethodTimeLimitMs
+  // (ValidateDeployment); that each names exactly one method the guest
+  // serves is only known once it runs (the kernel checks it at launch).
+  // Default: empty.
+  std::map<std::string, std::chrono::milliseconds> method_time_limits;
   // Supervision (docs/descriptor.md, "Restarts"). Restart: when it is started
   // again after it ends. Default: nullopt — on-failure for a server, never
   // for a Main or Test program.
@@ -224,6 +235,14 @@ struct ExternalServiceOptions {
 // reports a deployment over it; past the address space, a guest's
 // instantiation would fail with an error.
 inline constexpr size_t kMaxMicroservices = 8192;
+
+// The longest MethodTimeLimit: the range of the .proto option
+// protosupport.v1.time_limit_ms (a uint32), about 49 days.
+inline constexpr int64_t kMaxMethodTimeLimitMs = 4294967295;
+
+// The KeyLocations key of the MethodTimeLimit entry for `method`:
+// "MethodTimeLimit.Put", "MethodTimeLimit.\"store.v1.Store.Put\"".
+std::string MethodTimeLimitKey(std::string_view method);
 
 // The bounds of MemoryLimit: one 64 KiB page, and all of wasm32's 4 GiB.
 inline constexpr uint64_t kMinMemoryLimit = uint64_t{64} << 10;
