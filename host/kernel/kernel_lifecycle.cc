@@ -213,8 +213,15 @@ bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> tr
   const bool failed = trap.has_value() || exit_code != 0;
   // A guest the kernel killed ends by the interrupt it was sent: the
   // "killed: ..." line said why, once.
+  // A trap in a method names it: "trapped in test.v1.Crasher.Crash: ...".
+  std::string serving;
+  if (auto call = guest->running_call ? calls_.find(*guest->running_call) : calls_.end();
+      call != calls_.end()) {
+    serving = " in " + call->second.service->name.ToString() + "." +
+              MethodNameLocked(*call->second.service, call->second.method);
+  }
   std::string cause = guest->killed ? "it was killed (" + guest->kill_reason + ")"
-                      : trap        ? "trapped: " + *trap
+                      : trap        ? "trapped" + serving + ": " + *trap
                       : exit_code != 0 ? "exited with code " + std::to_string(exit_code)
                                        : "exited";
   RestartHistory::Decision decision;
@@ -242,7 +249,7 @@ bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> tr
                      ", MaxRestarts " + std::to_string(guest->restart.max_restarts) +
                      "): the application ends");
   } else if (trap && !guest->killed) {
-    options_.log(guest->name, LogLevel::kError, "trapped: " + *trap);
+    options_.log(guest->name, LogLevel::kError, cause);
   }
   for (Service* service : guest->exports) service->alive = false;
   if (!guest->exports.empty() && federation_ != nullptr) {

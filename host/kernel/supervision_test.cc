@@ -64,8 +64,8 @@ TEST_F(SupervisionTest, CallsItHadNotTakenReachItsNextInstance) {
     EXPECT_EQ(answer.call, expected);
     EXPECT_EQ(answer.kernel_error, sc::NoError);
   }
-  EXPECT_NE(LogText().find("greet: trapped: unreachable; restarting in 10 ms (restart 1; "
-                           "1 of at most 5 within 60000 ms)"),
+  EXPECT_NE(LogText().find("greet: trapped in greeting.v1.Greeting.M: unreachable; "
+                           "restarting in 10 ms (restart 1; 1 of at most 5 within 60000 ms)"),
             std::string::npos)
       << LogText();
   EXPECT_NE(LogText().find("greet: running again (restart 1)"), std::string::npos);
