@@ -31,7 +31,6 @@ import collections
 import concurrent.futures
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -39,16 +38,8 @@ import tempfile
 import time
 
 import grpc
+from host_process import fail, stop_and_check, wait_until
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, wrappers_pb2
-
-
-def fail(message, host=None):
-    print("FAIL: " + message, flush=True)
-    if host is not None:
-        host.kill()
-        out, _ = host.communicate()
-        sys.stdout.write(out.decode(errors="replace"))
-    sys.exit(1)
 
 
 def health_check(channel, service):
@@ -117,18 +108,8 @@ def main():
 def check_host(host, args):
     channel = grpc.insecure_channel(args.address)
 
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if health_check(channel, "greeting.v1.Greeting"):
-                break
-        except grpc.RpcError:
-            pass
-        if host.poll() is not None:
-            fail(f"the host exited with {host.returncode} before serving", host)
-        if time.monotonic() > deadline:
-            fail("greeting.v1.Greeting never became SERVING", host)
-        time.sleep(0.05)
+    wait_until(host, lambda: health_check(channel, "greeting.v1.Greeting"),
+               "greeting.v1.Greeting SERVING")
     print("health: greeting.v1.Greeting is SERVING", flush=True)
 
     with tempfile.TemporaryDirectory() as generated:
@@ -238,19 +219,8 @@ def check_host(host, args):
     print("greet still answers", flush=True)
 
     channel.close()
-    host.send_signal(signal.SIGTERM)
-    try:
-        out, _ = host.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        fail("the host did not stop within 10 s of SIGTERM", host)
-    sys.stdout.write(out.decode(errors="replace"))
-    if host.returncode != 130:
-        fail(f"the host exited with {host.returncode} after SIGTERM, want 130")
-    if b"killed" in out or b"trapped" in out:
-        fail("the host's log says a guest was killed")
-    print("PASS", flush=True)
+    stop_and_check(host)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
