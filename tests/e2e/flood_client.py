@@ -23,6 +23,7 @@ import sys
 import time
 
 import grpc
+
 from host_process import fail, stop_and_check, wait_until
 
 

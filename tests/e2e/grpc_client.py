@@ -35,11 +35,11 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 import grpc
-from host_process import fail, stop_and_check, wait_until
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, wrappers_pb2
+
+from host_process import fail, stop_and_check, wait_until
 
 
 def health_check(channel, service):
