@@ -129,8 +129,11 @@ int main() {
           parigot::log::info(response.greeting);
           parigot::exit(0);
         })
-        .or_else([](@NS@::@SERVICE@Err error) {
-          parigot::log::error("Greet failed: " + std::to_string(static_cast<int>(error)));
+        .or_else([](@NS@::@SERVICE@Err error, parigot::CallCause cause) {
+          // cause says why a call failed by itself (deadline, callee
+          // killed, not found, ...); kNone when Greet answered with error.
+          parigot::log::error("Greet failed: error " + std::to_string(static_cast<int>(error)) +
+                              " (" + std::string(parigot::CallCauseName(cause)) + ")");
           parigot::exit(1);
         });
   });
@@ -193,8 +196,9 @@ int main() {
                              " checks passed");
           parigot::exit(n == passed.size() ? 0 : 1);
         })
-        .or_else([](@SERVICE@Err error) {
-          parigot::log::error("a call failed: " + std::to_string(static_cast<int>(error)));
+        .or_else([](@SERVICE@Err error, parigot::CallCause cause) {
+          parigot::log::error("a call failed: error " + std::to_string(static_cast<int>(error)) +
+                              " (" + std::string(parigot::CallCauseName(cause)) + ")");
           parigot::exit(1);
         });
   });

@@ -1,7 +1,9 @@
-// The guest SDK in one include: programs, services, futures, logging, ids.
+// The guest SDK in one include: programs, services, futures, why calls
+// fail, logging, ids.
 #ifndef PARIGOT_PARIGOT_H_
 #define PARIGOT_PARIGOT_H_
 
+#include "parigot/call_cause.h"
 #include "parigot/future.h"
 #include "parigot/id.h"
 #include "parigot/log.h"
