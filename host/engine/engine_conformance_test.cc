@@ -16,6 +16,7 @@
 #include <thread>
 #include <tuple>
 
+#include "host/engine/limits.h"
 #include "host/engine/make_engine.h"
 #include "host/engine/testing/engine_fixture.h"
 #include "host/engine/testing/wat.h"
@@ -264,6 +265,30 @@ TEST_P(EngineTest, MemoryGrowPastTheLimitFails) {
     RunOutcome past = Run(guest, "poke", {4 * 65536});
     EXPECT_TRUE(past.trapped()) << past.ToString();
     EXPECT_EQ(past.trap_kind, TrapKind::kOutOfBounds);
+  }
+}
+
+// table.grow fails (-1, the table keeps its size) past kMaxTableElements,
+// whatever maximum the module declares: no guest makes the host allocate a
+// table without bound.
+TEST_P(EngineTest, TableGrowPastTheTableLimitFails) {
+  for (std::string_view table : {"(table $t 1 funcref)", "(table $t 1 4294967295 funcref)"}) {
+    SCOPED_TRACE(table);
+    module_ = LoadWat(*engine_, "(module " + std::string(table) + R"(
+      (func (export "grow") (param i32) (result i32)
+        (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "size") (result i32) (table.size $t))))");
+    ASSERT_TRUE(module_);
+    auto inst = module_->Instantiate({}, nullptr, {});
+    ASSERT_TRUE(inst.ok()) << inst.status().ToString();
+    Instance& guest = **inst;
+    EXPECT_EQ(Run(guest, "grow", {static_cast<uint32_t>(kMaxTableElements)}).results.at(0),
+              0xffffffffu);
+    EXPECT_EQ(Run(guest, "size").results.at(0), 1u);
+    EXPECT_EQ(Run(guest, "grow", {static_cast<uint32_t>(kMaxTableElements - 1)}).results.at(0),
+              1u);
+    EXPECT_EQ(Run(guest, "size").results.at(0), static_cast<uint32_t>(kMaxTableElements));
+    EXPECT_EQ(Run(guest, "grow", {1}).results.at(0), 0xffffffffu);
   }
 }
 

@@ -44,6 +44,7 @@
 #include <string_view>
 
 #include "host/engine/engine.h"
+#include "host/engine/limits.h"
 #include "parigot/status.h"
 
 namespace wabt {
@@ -56,8 +57,6 @@ namespace parigot::engine {
 // has about 25 (the standard ones, producers, target_features, name, DWARF
 // and parigot's own).
 inline constexpr size_t kMaxSections = 1024;
-// At most this many elements in a table's minimum.
-inline constexpr uint64_t kMaxTableElements = 10'000'000;
 
 inline constexpr uint64_t kWasmPageSize = 65536;
 

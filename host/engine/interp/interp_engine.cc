@@ -333,6 +333,14 @@ class InterpModule final : public Module {
         limits.max = limit;
       }
     }
+    // Tables likewise, to kMaxTableElements (limits.h).
+    for (wi::TableDesc& table : desc.tables) {
+      wabt::Limits& limits = table.type.limits;
+      if (!limits.has_max || limits.max > kMaxTableElements) {
+        limits.has_max = true;
+        limits.max = kMaxTableElements;
+      }
+    }
     wi::Module::Ptr mod = wi::Module::New(store, std::move(desc));
     wi::Trap::Ptr trap;
     inst->instance = wi::Instance::Instantiate(store, mod.ref(), imports, &trap);

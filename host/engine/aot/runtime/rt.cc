@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "host/engine/aot/runtime/wasm-rt.h"
+#include "host/engine/limits.h"
 
 extern "C" __thread uintptr_t parigot_rt_stack_limit
     __attribute__((tls_model("initial-exec"))) = 0;
@@ -389,7 +390,7 @@ uint32_t GrowTable(Table* table, uint32_t delta, Elem init) {
   uint32_t old = table->size;
   uint64_t grown = static_cast<uint64_t>(old) + delta;
   if (delta == 0) return old;
-  if (grown > table->max_size) return UINT32_MAX;
+  if (grown > table->max_size || grown > parigot::engine::kMaxTableElements) return UINT32_MAX;
   void* data = std::realloc(table->data, grown * sizeof(Elem));
   if (data == nullptr) return UINT32_MAX;
   table->data = static_cast<Elem*>(data);
