@@ -23,9 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 1> kTopKeys = {"config"};
-constexpr std::array<std::string_view, 9> kDeploymentKeys = {
+constexpr std::array<std::string_view, 10> kDeploymentKeys = {
     "Timezone", "SearchDir",    "ParigotLibPath", "ParigotLibSymbol", "MaxMessageSize",
-    "Timeout",  "microservice", "host",           "external"};
+    "MaxInFlight", "Timeout",   "microservice",   "host",             "external"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
 constexpr std::array<std::string_view, 16> kMicroserviceKeys = {
@@ -411,6 +411,8 @@ class Parser {
         }
       } else if (k == "MaxMessageSize") {
         if (auto size = ParseSize(*node, full)) d.max_message_size = *size;
+      } else if (k == "MaxInFlight") {
+        d.max_in_flight = ParseSize(*node, full);
       } else if (k == "Timeout") {
         if (CheckType(*node, key->source(), full, toml::node_type::table)) {
           ParseTimeouts(*node->as_table(), full, d);

@@ -169,6 +169,14 @@ void Validate(const DeploymentOptions& d, Diagnostics& diagnostics,
                     "must be between 1 KiB (1024) and 1 GiB (1073741824) bytes, got " +
                         std::to_string(d.max_message_size));
   }
+  if (d.max_in_flight &&
+      (*d.max_in_flight < d.max_message_size || *d.max_in_flight > kMaxMaxInFlight)) {
+    diagnostics.Add(Where(d.key_locations, "MaxInFlight", d.location),
+                    DeploymentKey(d, "MaxInFlight"),
+                    "must be between MaxMessageSize (" + std::to_string(d.max_message_size) +
+                        ") and 64 GiB (68719476736) bytes, got " +
+                        std::to_string(*d.max_in_flight));
+  }
   if (d.timezone && d.timezone->empty()) {
     diagnostics.Add(Where(d.key_locations, "Timezone", d.location),
                     DeploymentKey(d, "Timezone"),

@@ -275,6 +275,15 @@ TEST_F(ValidateTest, MaxMessageSizeDefaultsTo128MiBAndIsChecked) {
   EXPECT_EQ(ErrorOf(LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = \"2GiB\"\n" + ms), "")),
             "app.toml:2:1: config.dev.MaxMessageSize: must be between 1 KiB (1024) and 1 GiB "
             "(1073741824) bytes, got 2147483648");
+  EXPECT_EQ(set->MaxInFlight(), uint64_t{16} << 20) << "4 x MaxMessageSize";
+  auto in_flight = LoadDeployment(
+      Descriptor("[config.dev]\nMaxMessageSize = 2048\nMaxInFlight = \"8KiB\"\n" + ms), "");
+  ASSERT_TRUE(in_flight.ok()) << in_flight.status().ToString();
+  EXPECT_EQ(in_flight->MaxInFlight(), 8192u);
+  EXPECT_EQ(ErrorOf(LoadDeployment(
+                Descriptor("[config.dev]\nMaxMessageSize = 4096\nMaxInFlight = 4095\n" + ms), "")),
+            "app.toml:3:1: config.dev.MaxInFlight: must be between MaxMessageSize (4096) and "
+            "64 GiB (68719476736) bytes, got 4095");
   EXPECT_EQ(ErrorOf(LoadDeployment(Descriptor("[config.dev]\nMaxMessageSize = \"big\"\n" + ms), "")),
             "app.toml:2:18: config.dev.MaxMessageSize: expected a number of bytes: an integer "
             ">= 0, or a string such as \"64MiB\" (units B, KiB, MiB, GiB)");

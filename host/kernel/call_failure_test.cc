@@ -166,5 +166,53 @@ TEST_F(CallFailureTest, ATimeScaleMultipliesTheLimitsAndTheDefaultDeadline) {
       << LogText();
 }
 
+// A flood cannot take the host's memory: calls in progress hold at most
+// max_in_flight bytes (each at least kMinCallCost); past it a call is
+// refused at once, and every way a call ends gives its share back.
+TEST_F(CallFailureTest, CallsPastTheInFlightBudgetAreRefusedAtOnce) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
+  options.max_in_flight = 3 * kMinCallCost;
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId a, b, c, refused;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &a), sc::NoError);
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &b), sc::NoError);
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(50), &c), sc::NoError);
+  EXPECT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &refused),
+            sc::Overloaded);
+  EXPECT_EQ(kernel.CallFromRemote(kGreeting, "M", "", std::chrono::steady_clock::now() +
+                                                          milliseconds(1000),
+                                  [](RemoteReply) { ADD_FAILURE() << "answered"; }, &refused),
+            sc::Overloaded);
+  // An answer gives its share back.
+  ASSERT_EQ(std::get<IncomingCall>(Read(kernel, greet)).call, a);
+  ASSERT_EQ(kernel.ReturnValue(greet, a, "", 0), sc::NoError);
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).call, a);
+  CallId d;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &d), sc::NoError);
+  EXPECT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &refused),
+            sc::Overloaded);
+  // So does a deadline (c's, 50 ms): c was never taken, and is dropped.
+  EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::CallTimeout);
+  CallId e;
+  EXPECT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &e), sc::NoError);
+  kernel.GuestEnded(greet, 0, std::nullopt);  // b, d, e fail: all shares back
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(std::get<CallResolved>(Read(kernel, main)).kernel_error, sc::ServiceDied);
+  }
+}
+
+TEST_F(CallFailureTest, ALargeRequestCountsItsSize) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
+  options.max_in_flight = 3 * kMinCallCost;
+  Kernel kernel(options);
+  auto [greet, main, service, method] = StartPair(kernel);
+  CallId big, small;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, std::string(2 * kMinCallCost + 1, 'x'),
+                            milliseconds(0), &big),
+            sc::NoError);
+  EXPECT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &small), sc::Overloaded);
+}
+
 }  // namespace
 }  // namespace parigot::kernel

@@ -236,6 +236,7 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
                      (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
   if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
+  if (!HasRoomLocked(param.size())) return sc::Overloaded;
   // A method allowed to run longer than the default deadline may be waited
   // for as long as it may run; a slower callee here gets a proportionally
   // longer default (its limits, from here or another host, are scaled
@@ -252,8 +253,11 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
                          *call_id, after);
     return sc::NoError;
   }
-  calls_[*call_id] = PendingCall{caller,   service->exporter, service, method_id,
-                                 deadline, {},                nullptr, binding->limit};
+  const size_t request_bytes = param.size();
+  AddCallLocked(*call_id,
+                PendingCall{caller, service->exporter, service, method_id, deadline, {}, nullptr,
+                            binding->limit},
+                request_bytes);
   DeliverLocked(service->exporter,
                 IncomingCall{*call_id, service_id, method_id, std::move(param)});
   return sc::NoError;
@@ -273,6 +277,15 @@ void Kernel::FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& a
     });
     call.reply = nullptr;
   }
+}
+
+bool Kernel::HasRoomLocked(size_t request_bytes) const {
+  return in_flight_ + std::max(request_bytes, kMinCallCost) <= options_.max_in_flight;
+}
+
+void Kernel::AddCallLocked(CallId id, PendingCall call, size_t request_bytes) {
+  PendingCall& added = calls_[id] = std::move(call);
+  added.share = InFlightShare(&in_flight_, std::max(request_bytes, kMinCallCost));
 }
 
 void Kernel::DeliverLocked(Guest* callee, IncomingCall call) {

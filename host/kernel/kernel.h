@@ -55,6 +55,12 @@ struct KernelOptions {
   // never delivered; a larger answer fails its call with MessageTooLarge
   // (and its return_value too). Default: 128 MiB.
   size_t max_message_size = size_t{128} << 20;
+  // The most bytes the calls in progress (made and not yet answered or
+  // failed) may hold, each counting its request or kMinCallCost, whichever
+  // is more (descriptor key MaxInFlight). A call past it is refused at once
+  // with Overloaded, never queued: a flood of calls, from guests or other
+  // processes, cannot take the host's memory. Default: 512 MiB.
+  size_t max_in_flight = size_t{512} << 20;
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
   std::function<void(std::string_view source, LogLevel, std::string_view)> log;
@@ -68,6 +74,10 @@ struct KernelOptions {
   // worker thread. Called with kernel locks held. Default: none.
   std::function<void(GuestId guest, GuestId callee)> colocate;
 };
+
+// What a call counts against KernelOptions::max_in_flight at least: its
+// bookkeeping, whatever the size of its request.
+inline constexpr size_t kMinCallCost = 4096;
 
 // Exit codes the kernel gives the application when no program chose one.
 inline constexpr int kExitStartupFailed = 71;
@@ -324,6 +334,12 @@ class Kernel {
   // Answers `call`'s caller, unless it is gone, with `error` (a failure
   // the kernel saw: ServiceDied, CallTimeout, ...).
   void FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& after);
+  // Whether the in-flight budget can take a call whose request is
+  // `request_bytes` long.
+  bool HasRoomLocked(size_t request_bytes) const;
+  // Adds `call` to calls_ under `id`, with its share of the in-flight
+  // budget. REQUIRES: HasRoomLocked(request_bytes).
+  void AddCallLocked(CallId id, PendingCall call, size_t request_bytes);
   // Answers `call` for its callee: with `result` and `result_error`, or
   // with `kernel_error` (ReturnValue, FailReturn).
   Err Resolve(GuestId callee, CallId call, std::string result, int32_t result_error,
@@ -351,6 +367,10 @@ class Kernel {
   std::unordered_map<GuestId, Guest*> guests_by_id_;  // guarded by mu_
   std::map<ServiceName, std::unique_ptr<Service>> services_by_name_;
   std::unordered_map<ServiceId, Service*> services_;  // guarded by mu_
+  // The bytes calls_ holds against options_.max_in_flight (each
+  // PendingCall's InFlightShare). Declared before calls_, which gives its
+  // shares back as it goes.
+  size_t in_flight_ = 0;                              // guarded by mu_
   std::unordered_map<CallId, PendingCall> calls_;     // guarded by mu_
   Federation* federation_ = nullptr;                  // guarded by mu_
   std::optional<Clock::time_point> startup_began_;    // guarded by mu_

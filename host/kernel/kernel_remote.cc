@@ -19,7 +19,8 @@ void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
     if (candidate->Reachable()) remote = candidate;
   }
   if (remote == nullptr) remote = service->remotes[service->next_remote++ % count];
-  calls_[call] = PendingCall{caller, nullptr, service, method, deadline, {}, remote};
+  AddCallLocked(call, PendingCall{caller, nullptr, service, method, deadline, {}, remote},
+                param.size());
   after.Add([this, remote, call, name = service->name,
              method_name = MethodNameLocked(*service, method),
              param = std::move(param), deadline]() mutable {
@@ -107,6 +108,7 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
                               [&](const Service::Method& m) { return m.name == method; });
   if (binding == service->methods.end()) return sc::NotFound;
   if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
+  if (!HasRoomLocked(param.size())) return sc::Overloaded;
 
   Clock::time_point now = Clock::now();
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
@@ -117,9 +119,11 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
       deadline,
       now + std::max(options_.call_timeout * service->exporter->time_scale, binding->limit));
   *call_id = NewIdLocked<CallId>();
-  calls_[*call_id] = PendingCall{nullptr,  service->exporter, service,
-                                 binding->id, deadline, std::move(reply),
-                                 nullptr,  binding->limit};
+  const size_t request_bytes = param.size();
+  AddCallLocked(*call_id,
+                PendingCall{nullptr, service->exporter, service, binding->id, deadline,
+                            std::move(reply), nullptr, binding->limit},
+                request_bytes);
   DeliverLocked(service->exporter,
                 IncomingCall{*call_id, service->id, binding->id, std::move(param)});
   if (deadline < WatchdogWake()) watchdog_cv_.notify_all();

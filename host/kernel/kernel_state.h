@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/kernel/kernel.h"
@@ -114,6 +115,34 @@ struct Kernel::Service {
   }
 };
 
+// A call's share of the kernel's in-flight budget (Kernel::in_flight_),
+// given back when the PendingCall holding it goes, whichever way the call
+// ends. Used under the kernel's mu_, like the calls.
+class InFlightShare {
+ public:
+  InFlightShare() = default;
+  InFlightShare(size_t* total, size_t bytes) : total_(total), bytes_(bytes) { *total_ += bytes_; }
+  InFlightShare(InFlightShare&& other) noexcept
+      : total_(std::exchange(other.total_, nullptr)), bytes_(other.bytes_) {}
+  InFlightShare& operator=(InFlightShare&& other) noexcept {
+    if (this != &other) {
+      Release();
+      total_ = std::exchange(other.total_, nullptr);
+      bytes_ = other.bytes_;
+    }
+    return *this;
+  }
+  ~InFlightShare() { Release(); }
+
+ private:
+  void Release() {
+    if (total_ != nullptr) *total_ -= bytes_;
+    total_ = nullptr;
+  }
+  size_t* total_ = nullptr;
+  size_t bytes_ = 0;
+};
+
 struct Kernel::PendingCall {
   Guest* caller;  // null: a call from another process, answered by `reply`
   Guest* callee;  // null: a call sent to another process, through `remote`
@@ -131,6 +160,7 @@ struct Kernel::PendingCall {
   // The caller has its answer already (CallTimeout) or went away: the method
   // runs on under its own limit, and its result goes nowhere.
   bool caller_gone = false;
+  InFlightShare share;  // set by AddCallLocked
 };
 
 // Work that must run after the kernel's lock is released: replies to remote

@@ -1,8 +1,5 @@
 #include "host/net/call_service.h"
 
-#include <algorithm>
-#include <utility>
-
 #include "host/net/wire.h"
 
 namespace parigot::net {
@@ -79,16 +76,6 @@ class CallService::Call {
                           "not a method path: " + context_.method()));
       return;
     }
-    const size_t cost = std::max(request_.Length(), kMinCallCost);
-    if (!service_.Admit(cost)) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "the host has too many calls in progress; try again later"));
-      return;
-    }
-    {
-      std::lock_guard lock(mu_);
-      admitted_ = cost;
-    }
     kernel::Err error;
     {
       // The guest's worker is woken once this call's and the kernel's locks
@@ -140,16 +127,13 @@ class CallService::Call {
   // Once only. Nothing of this call is touched after the send starts: its
   // event may end the call on another thread before the send returns.
   void Finish(grpc::Status status, std::optional<grpc::ByteBuffer> response = {}) {
-    size_t admitted;
     {
       std::lock_guard lock(mu_);
       if (finished_) return;
       finished_ = true;
       ++pending_;  // the answer's event
       if (response) response_ = std::move(*response);
-      admitted = std::exchange(admitted_, 0);
     }
-    if (admitted > 0) service_.Release(admitted);
     if (response) {
       stream_.WriteAndFinish(response_, grpc::WriteOptions(), status, sent_.tag());
     } else {
@@ -173,7 +157,6 @@ class CallService::Call {
   bool arrived_ok_ = false;  // guarded by mu_
   bool finished_ = false;    // guarded by mu_
   CallId call_;              // guarded by mu_; zero until the kernel has it
-  size_t admitted_ = 0;      // guarded by mu_: its share of the in-flight budget
 };
 
 CallService::~CallService() { Stop(); }
@@ -191,18 +174,6 @@ void CallService::Arm(WorkerQueue& queue) {
     ++live_;
   }
   new Call(*this, queue);
-}
-
-bool CallService::Admit(size_t cost) {
-  std::lock_guard lock(mu_);
-  if (in_flight_ + cost > in_flight_budget_) return false;
-  in_flight_ += cost;
-  return true;
-}
-
-void CallService::Release(size_t cost) {
-  std::lock_guard lock(mu_);
-  in_flight_ -= cost;
 }
 
 void CallService::Ended() {

@@ -24,13 +24,6 @@ namespace parigot::net {
 // Unary calls only: one request message, one response. Any method of any
 // service the server has no other handler for comes here.
 //
-// A flood cannot take the host's memory: the calls in progress (from their
-// request's arrival to their answer) may hold at most
-// kInFlightMessages x the kernel's max_message_size bytes of requests, each
-// call counting at least kMinCallCost (its bookkeeping). A call past that
-// is answered RESOURCE_EXHAUSTED at once (gRPC's "overloaded", which
-// clients may retry later) and never reaches a guest.
-//
 // Life cycle: RegisterWith(builder) and the builder's completion queue (as
 // a WorkerQueue) before the server starts; Start once it has; at the end,
 // the server's Shutdown, then Stop, then the queue's Shutdown.
@@ -43,12 +36,7 @@ class CallService {
   // `catalog` (may be null) names application errors in trailers
   // (wire.h); it must outlive the service.
   CallService(kernel::Kernel& kernel, const ServiceCatalog* catalog)
-      : kernel_(kernel),
-        catalog_(catalog),
-        in_flight_budget_(kInFlightMessages * kernel.max_message_size()) {}
-
-  static constexpr size_t kInFlightMessages = 4;
-  static constexpr size_t kMinCallCost = 4096;
+      : kernel_(kernel), catalog_(catalog) {}
   ~CallService();
   CallService(const CallService&) = delete;
   CallService& operator=(const CallService&) = delete;
@@ -70,10 +58,6 @@ class CallService {
   class Call;
   void Arm(WorkerQueue& queue);
   void Ended();
-  // Takes `cost` bytes of the in-flight budget; false (nothing taken) if
-  // that would exceed it.
-  bool Admit(size_t cost);
-  void Release(size_t cost);
 
   kernel::Kernel& kernel_;
   const ServiceCatalog* const catalog_;
@@ -82,8 +66,6 @@ class CallService {
   std::condition_variable ended_;
   int live_ = 0;          // guarded by mu_: calls armed or in progress
   bool stopped_ = false;  // guarded by mu_
-  const size_t in_flight_budget_;
-  size_t in_flight_ = 0;  // guarded by mu_: bytes admitted and not released
 };
 
 }  // namespace parigot::net

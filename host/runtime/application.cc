@@ -239,6 +239,7 @@ Result<ApplicationResult> RunApplication(
   kernel_options.startup_timeout = deployment.timeouts.startup;
   kernel_options.call_timeout = deployment.timeouts.complete;
   kernel_options.max_message_size = deployment.max_message_size;
+  kernel_options.max_in_flight = deployment.MaxInFlight();
   kernel_options.log = options.log;
   kernel_options.interrupt = [table](GuestId guest) {
     std::lock_guard lock(table->mu);

@@ -18,7 +18,7 @@ enum class GuestKernelErr : int32_t {
   NoError = 0, LocateError = 1, IdDispatch = 3, NotFound = 5, NetworkFailed = 12,
   AbortRequest = 20, NotRequired = 28, CallTimeout = 35, ServiceDied = 36,
   CallCancelled = 39, ServiceKilled = 40, ServiceTrapped = 41, ServiceRestarting = 42,
-  MessageTooLarge = 43, BadState = 37,
+  MessageTooLarge = 43, Overloaded = 44, BadState = 37,
 };
 
 TEST(CallCauseTest, BothSpellingsOfKernelErrMapAlike) {
@@ -50,6 +50,7 @@ TEST(CallCauseTest, EachCallFailureHasItsOwnCauseAndStatus) {
                   Row{sc::NetworkFailed, CallCause::kNetworkFailed, StatusCode::kUnavailable},
                   Row{sc::MessageTooLarge, CallCause::kMessageTooLarge,
                       StatusCode::kResourceExhausted},
+                  Row{sc::Overloaded, CallCause::kOverloaded, StatusCode::kResourceExhausted},
                   Row{sc::AbortRequest, CallCause::kShuttingDown, StatusCode::kUnavailable},
                   Row{sc::GuestReadFailed, CallCause::kInternal, StatusCode::kInternal}}) {
     SCOPED_TRACE(sc::KernelErr_Name(row.error));

@@ -18,6 +18,7 @@
 //   kNotFound           UNIMPLEMENTED       no such service or method
 //   kNetworkFailed      UNAVAILABLE         its host could not be reached
 //   kMessageTooLarge    RESOURCE_EXHAUSTED  request or answer over the limit
+//   kOverloaded         RESOURCE_EXHAUSTED  yes, later: too many calls in progress
 //   kShuttingDown       UNAVAILABLE         the application is ending
 //   kBadResponse        INTERNAL            the answer could not be decoded
 //   kInternal           INTERNAL            anything else (a parigot bug)
@@ -63,6 +64,9 @@ enum class CallCause : uint8_t {
   // The request or the answer is larger than the application's
   // MaxMessageSize.
   kMessageTooLarge,
+  // The process that should take the call has too many calls in progress
+  // (the deployment's MaxInFlight): refused at once, never started.
+  kOverloaded,
   // The application is ending.
   kShuttingDown,
   // The answer arrived but is not a valid response message.
@@ -84,6 +88,7 @@ constexpr std::string_view CallCauseName(CallCause cause) {
     case CallCause::kNotFound: return "not found";
     case CallCause::kNetworkFailed: return "network failed";
     case CallCause::kMessageTooLarge: return "message too large";
+    case CallCause::kOverloaded: return "overloaded";
     case CallCause::kShuttingDown: return "shutting down";
     case CallCause::kBadResponse: return "bad response";
     case CallCause::kInternal: return "internal";
@@ -107,7 +112,8 @@ constexpr StatusCode StatusCodeFor(CallCause cause) {
     case CallCause::kNetworkFailed:
     case CallCause::kShuttingDown: return StatusCode::kUnavailable;
     case CallCause::kNotFound: return StatusCode::kUnimplemented;
-    case CallCause::kMessageTooLarge: return StatusCode::kResourceExhausted;
+    case CallCause::kMessageTooLarge:
+    case CallCause::kOverloaded: return StatusCode::kResourceExhausted;
   }
   return StatusCode::kInternal;
 }
@@ -131,6 +137,7 @@ constexpr CallCause CallCauseOf(KernelErr error) {
     case KernelErr::NotRequired: return CallCause::kNotFound;
     case KernelErr::NetworkFailed: return CallCause::kNetworkFailed;
     case KernelErr::MessageTooLarge: return CallCause::kMessageTooLarge;
+    case KernelErr::Overloaded: return CallCause::kOverloaded;
     case KernelErr::AbortRequest: return CallCause::kShuttingDown;
     default: return CallCause::kInternal;
   }

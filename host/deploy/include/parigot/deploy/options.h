@@ -253,6 +253,8 @@ inline constexpr uint64_t kMaxMemoryLimit = uint64_t{4} << 30;
 inline constexpr uint64_t kMinMaxMessageSize = uint64_t{1} << 10;
 inline constexpr uint64_t kMaxMaxMessageSize = uint64_t{1} << 30;
 inline constexpr uint64_t kDefaultMaxMessageSize = uint64_t{128} << 20;
+// The upper bound of MaxInFlight.
+inline constexpr uint64_t kMaxMaxInFlight = uint64_t{64} << 30;
 
 // A size as MemoryLimit accepts it in a string: a whole number, optionally
 // followed (with or without a space) by a unit: B, KiB, MiB or GiB. nullopt
@@ -280,6 +282,15 @@ struct DeploymentOptions {
   // REQUIRES: kMinMaxMessageSize <= it <= kMaxMaxMessageSize.
   // Default: kDefaultMaxMessageSize (128 MiB).
   uint64_t max_message_size = kDefaultMaxMessageSize;
+  // MaxInFlight: the most bytes the calls in progress in one process (made
+  // and not yet answered) may hold, each counting its request or 4 KiB,
+  // whichever is more. A call past it is refused at once with Overloaded
+  // (gRPC: RESOURCE_EXHAUSTED): a flood of calls cannot take the host's
+  // memory. Default: nullopt — 4 x max_message_size (512 MiB).
+  // REQUIRES: max_message_size <= it <= kMaxMaxInFlight (ValidateDeployment).
+  std::optional<uint64_t> max_in_flight;
+  // max_in_flight, or its default.
+  uint64_t MaxInFlight() const { return max_in_flight.value_or(4 * max_message_size); }
   // SearchDir, as written: extra directories (relative to descriptor_dir
   // unless absolute) in which relative WasmPaths are searched. Default: empty.
   std::vector<std::string> search_dirs;
