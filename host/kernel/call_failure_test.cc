@@ -214,5 +214,43 @@ TEST_F(CallFailureTest, ALargeRequestCountsItsSize) {
   EXPECT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(0), &small), sc::Overloaded);
 }
 
+// A large request lengthens its method's limit (kRequestAllowancePerMiB,
+// times the scale): a caller cannot get a service killed by sending much.
+TEST_F(CallFailureTest, ALargeRequestLengthensItsMethodsLimit) {
+  KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
+  std::mutex mu;
+  std::vector<GuestId> interrupted;
+  options.interrupt = [&](GuestId guest) {
+    std::lock_guard lock(mu);
+    interrupted.push_back(guest);
+    return true;
+  };
+  Kernel kernel(options);
+  auto [greet, main, service, method] =
+      StartPair(kernel, "M", GuestOptions{.time_limit = milliseconds(30), .time_scale = 2});
+  EXPECT_EQ(Kernel::RequestAllowance(size_t{3} << 20, 2), milliseconds(60));
+  EXPECT_EQ(Kernel::RequestAllowance(100000, 1), milliseconds(0)) << "small: nothing";
+  CallId call;
+  ASSERT_EQ(kernel.Dispatch(main, service, method, std::string(size_t{3} << 20, 'x'),
+                            milliseconds(0), &call),
+            sc::NoError);
+  auto taken = std::chrono::steady_clock::now();
+  Read(kernel, greet);
+  // The caller's wait in the meantime, and greet's "work", until killed.
+  for (int i = 0; i < 300; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (!interrupted.empty()) break;
+    }
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  auto killed_after = std::chrono::steady_clock::now() - taken;
+  EXPECT_GE(killed_after, milliseconds(120)) << "30 ms x2 + 60 ms";
+  EXPECT_NE(LogText().find("greet: killed: greeting.v1.Greeting.M ran past its time limit "
+                           "(60 ms: 30 ms x2, + 60 ms for its request)"),
+            std::string::npos)
+      << LogText();
+}
+
 }  // namespace
 }  // namespace parigot::kernel

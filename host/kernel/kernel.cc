@@ -241,8 +241,10 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   // for as long as it may run; a slower callee here gets a proportionally
   // longer default (its limits, from here or another host, are scaled
   // already).
+  const int scale = local ? service->exporter->time_scale : 1;
+  const std::chrono::milliseconds allowance = RequestAllowance(param.size(), scale);
   const std::chrono::milliseconds longest =
-      std::max(options_.call_timeout * (local ? service->exporter->time_scale : 1), binding->limit);
+      std::max(options_.call_timeout * scale, binding->limit) + allowance;
   if (timeout.count() <= 0 || timeout > longest) timeout = longest;
 
   *call_id = NewIdLocked<CallId>();
@@ -256,7 +258,7 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   const size_t request_bytes = param.size();
   AddCallLocked(*call_id,
                 PendingCall{caller, service->exporter, service, method_id, deadline, {}, nullptr,
-                            binding->limit},
+                            binding->limit, allowance},
                 request_bytes);
   DeliverLocked(service->exporter,
                 IncomingCall{*call_id, service_id, method_id, std::move(param)});
@@ -370,7 +372,7 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     auto found = calls_.find(id);
     if (found == calls_.end()) return false;
     guest->running_call = id;
-    guest->method_limit_ms.store(found->second.limit.count());
+    guest->method_limit_ms.store((found->second.limit + found->second.allowance).count());
     found->second.taken = true;
     return true;
   };

@@ -115,14 +115,15 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   if (deadline <= now) return sc::CallTimeout;
   // As for a caller here (Dispatch): a gRPC client may wait as long as the
   // method may run (its limit is scaled already), and no longer.
+  const int scale = service->exporter->time_scale;
+  const std::chrono::milliseconds allowance = RequestAllowance(param.size(), scale);
   deadline = std::min(
-      deadline,
-      now + std::max(options_.call_timeout * service->exporter->time_scale, binding->limit));
+      deadline, now + std::max(options_.call_timeout * scale, binding->limit) + allowance);
   *call_id = NewIdLocked<CallId>();
   const size_t request_bytes = param.size();
   AddCallLocked(*call_id,
                 PendingCall{nullptr, service->exporter, service, binding->id, deadline,
-                            std::move(reply), nullptr, binding->limit},
+                            std::move(reply), nullptr, binding->limit, allowance},
                 request_bytes);
   DeliverLocked(service->exporter,
                 IncomingCall{*call_id, service->id, binding->id, std::move(param)});

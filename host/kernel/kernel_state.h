@@ -154,6 +154,8 @@ struct Kernel::PendingCall {
   // The method's time limit, once the callee here takes the call (its
   // Service::Method::limit when the call was made).
   std::chrono::milliseconds limit{0};
+  // What its request's size adds to `limit` (RequestAllowance).
+  std::chrono::milliseconds allowance{0};
   // The callee here has taken it (its method's time limit is its turn's,
   // counted by Guest::turn_began).
   bool taken = false;

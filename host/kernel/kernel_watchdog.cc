@@ -38,10 +38,19 @@ bool Kernel::RunningLocked(CallId id, const PendingCall& call) const {
 void Kernel::KillLocked(const PendingCall& call) {
   std::string method = call.service->name.ToString() + "." +
                        MethodNameLocked(*call.service, call.method);
-  // The limit its turn was timed by: the method's (PendingCall::limit).
-  KillGuestLocked(call.callee, method + " ran past its time limit (" +
-                                   LimitText(TurnLimit(*call.callee), call.callee->time_scale) +
-                                   ")");
+  // The limit its turn was timed by: the method's (PendingCall::limit),
+  // and what its request's size added.
+  std::string limit = LimitText(call.limit, call.callee->time_scale);
+  if (call.allowance.count() > 0) {
+    limit += ", + " + std::to_string(call.allowance.count()) + " ms for its request";
+  }
+  KillGuestLocked(call.callee, method + " ran past its time limit (" + limit + ")");
+}
+
+std::chrono::milliseconds Kernel::RequestAllowance(size_t bytes, int scale) {
+  // Whole milliseconds, rounded down: small requests add nothing.
+  const uint64_t per_mib = kRequestAllowancePerMiB.count();
+  return std::chrono::milliseconds(bytes * per_mib / (uint64_t{1} << 20) * scale);
 }
 
 void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
