@@ -162,7 +162,7 @@ struct Kernel::PendingCall {
   // The caller has its answer already (CallTimeout) or went away: the method
   // runs on under its own limit, and its result goes nowhere.
   bool caller_gone = false;
-  InFlightShare share;  // set by AddCallLocked
+  InFlightShare share{};  // set by AddCallLocked
 };
 
 // Work that must run after the kernel's lock is released: replies to remote
