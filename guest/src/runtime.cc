@@ -1,5 +1,11 @@
 #include "guest/src/runtime.h"
 
+#include <time.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
 #include "guest/src/syscall.h"
 #include "parigot/log.h"
 
@@ -231,8 +237,9 @@ void Runtime::HandleLaunch(const exchange::LaunchEvent& launch) {
   }
 }
 
-KernelErr Runtime::Exchange(uint32_t max_events, std::string_view* response) {
-  exchange::FinishRequest(request_, {.timeout_ms = -1,
+KernelErr Runtime::Exchange(uint32_t max_events, int32_t timeout_ms,
+                            std::string_view* response) {
+  exchange::FinishRequest(request_, {.timeout_ms = timeout_ms,
                                      .max_events = max_events,
                                      .op_count = static_cast<uint32_t>(queued_.size())});
   KernelErr err = SysExchange(request_, &response_buffer_, response);
@@ -271,7 +278,7 @@ bool Runtime::Receive(std::string_view response) {
 void Runtime::Flush() {
   if (queued_.empty()) return;
   std::string_view response;
-  (void)Exchange(/*max_events=*/0, &response);
+  (void)Exchange(/*max_events=*/0, /*timeout_ms=*/-1, &response);
   queued_.clear();
 }
 
@@ -285,11 +292,21 @@ int Runtime::Run() {
   constexpr uint32_t kMaxEvents = 1024;
   for (;;) {
     bool waiting_for_launch = launch_promise_ && !launch_promise_->is_completed();
-    if (!waiting_for_launch && pending_.empty() && exports_.empty() && queued_.empty()) {
+    if (!waiting_for_launch && pending_.empty() && exports_.empty() && queued_.empty() &&
+        timers_.size() == 0) {
       return 0;
     }
+    // Wait for events no longer than until the earliest timer is due (the
+    // clock is read only while there are timers: calls never pay for it).
+    int32_t timeout_ms = -1;
+    if (std::optional<int64_t> due = timers_.NextDue()) {
+      int64_t left = *due - NowNs();
+      timeout_ms = left <= 0 ? 0
+                             : static_cast<int32_t>(std::min<int64_t>(
+                                   (left + 999'999) / 1'000'000, INT32_MAX));
+    }
     std::string_view response;
-    KernelErr err = Exchange(kMaxEvents, &response);
+    KernelErr err = Exchange(kMaxEvents, timeout_ms, &response);
     sent_.swap(queued_);
     queued_.clear();
     if (err != KernelErr::NoError) {
@@ -300,7 +317,14 @@ int Runtime::Run() {
       log::error("exchange: the host's response is malformed");
       return 1;
     }
+    if (timers_.size() > 0) timers_.RunDue(NowNs());
   }
+}
+
+int64_t Runtime::NowNs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
 }  // namespace parigot::internal

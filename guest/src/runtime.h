@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "guest/src/timer_queue.h"
 #include "parigot/exchange.h"
 #include "parigot/id.h"
 #include "parigot/pool.h"
@@ -51,6 +52,10 @@ class Runtime {
   // Sends the queued ops now, waiting for no event and ignoring their
   // results: the guest is about to exit. Only exit() calls it.
   void Flush();
+  // This guest's timers (parigot/timer.h), run by Run().
+  TimerQueue& timers() { return timers_; }
+  // The monotonic clock the timers use, in nanoseconds.
+  static int64_t NowNs();
 
  private:
   struct Exported {
@@ -71,10 +76,11 @@ class Runtime {
   };
 
   static std::string MethodName(const LocatedService& service, size_t method_index);
-  // Sends the queued ops and waits for up to `max_events` events; on success
-  // `*response` views the response (valid until the next exchange). The
-  // caller takes the ops from queued_.
-  KernelErr Exchange(uint32_t max_events, std::string_view* response);
+  // Sends the queued ops and waits for up to `max_events` events, at most
+  // `timeout_ms` (negative: until one comes); on success `*response` views
+  // the response (valid until the next exchange). The caller takes the ops
+  // from queued_.
+  KernelErr Exchange(uint32_t max_events, int32_t timeout_ms, std::string_view* response);
   // Handles an exchange's response: the queued ops' results, then the events.
   // False if it is malformed.
   bool Receive(std::string_view response);
@@ -91,6 +97,7 @@ class Runtime {
                      PoolAllocator<std::pair<const CallId, PendingCall>>>
       pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
+  TimerQueue timers_;
 
   // The next exchange request: its header's room, then the queued ops.
   std::string request_ = std::string(exchange::kRequestHeaderSize, '\0');

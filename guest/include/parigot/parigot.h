@@ -1,5 +1,5 @@
 // The guest SDK in one include: programs, services, futures, why calls
-// fail, logging, ids.
+// fail, timers, logging, ids.
 #ifndef PARIGOT_PARIGOT_H_
 #define PARIGOT_PARIGOT_H_
 
@@ -10,5 +10,6 @@
 #include "parigot/program.h"
 #include "parigot/service.h"
 #include "parigot/status.h"
+#include "parigot/timer.h"
 
 #endif  // PARIGOT_PARIGOT_H_
