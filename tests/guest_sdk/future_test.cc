@@ -462,5 +462,46 @@ TEST(CauseTest, AllOfFailsWithTheFirstErrorsCause) {
   EXPECT_EQ(none.cause(), CallCause::kMessageTooLarge);
 }
 
+// Another service's errors, for map_error.
+enum class PricingErr : int32_t { NoError = 0, DispatchError = 1, StoreDown = 4 };
+
+TEST(MapErrorTest, ChangesTheErrorTypeAndKeepsTheCause) {
+  IntPromise promise;
+  Future<int, PricingErr> mapped = promise.future().map_error([](GreetErr e) {
+    return e == GreetErr::DispatchError ? PricingErr::StoreDown : PricingErr::DispatchError;
+  });
+  CallCause seen = CallCause::kNone;
+  mapped.or_else([&](PricingErr, CallCause cause) { seen = cause; });
+  promise.Fail(GreetErr::DispatchError, CallCause::kCalleeRestarting);
+  ASSERT_TRUE(mapped.is_failure());
+  EXPECT_EQ(mapped.error(), PricingErr::StoreDown);
+  EXPECT_EQ(seen, CallCause::kCalleeRestarting);
+}
+
+TEST(MapErrorTest, TheHandlerMayLookAtTheCause) {
+  Future<void, PricingErr> mapped =
+      VoidFuture::Failed(GreetErr::DispatchError, CallCause::kDeadlineExceeded)
+          .map_error([](GreetErr, CallCause cause) {
+            return cause == CallCause::kDeadlineExceeded ? PricingErr::StoreDown
+                                                         : PricingErr::DispatchError;
+          });
+  ASSERT_TRUE(mapped.is_failure());
+  EXPECT_EQ(mapped.error(), PricingErr::StoreDown);
+}
+
+TEST(MapErrorTest, SuccessPassesThrough) {
+  IntPromise promise;
+  Future<int, PricingErr> mapped = promise.future().map_error([](GreetErr) {
+    ADD_FAILURE() << "no error to map";
+    return PricingErr::DispatchError;
+  });
+  promise.Complete(42);
+  ASSERT_TRUE(mapped.is_success());
+  EXPECT_EQ(mapped.value(), 42);
+  Future<void, PricingErr> done =
+      VoidFuture::Ready().map_error([](GreetErr) { return PricingErr::DispatchError; });
+  EXPECT_TRUE(done.is_success());
+}
+
 }  // namespace
 }  // namespace parigot

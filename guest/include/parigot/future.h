@@ -53,7 +53,8 @@
 //     if (cause == parigot::CallCause::kDeadlineExceeded) ...;
 //   });
 //
-// The cause travels with the error through then() and AllOf.
+// The cause travels with the error through then(), map_error() (which
+// changes the error type: Future<T, E> to Future<T, E2>) and AllOf.
 //
 // Completing twice is a bug. The second completion is ignored and the
 // double-completion hook is called (see SetDoubleCompletionHook); the
@@ -304,6 +305,28 @@ template <typename G, typename E>
 concept ErrorHandler =
     std::invocable<G&, const E&> || std::invocable<G&, const E&, CallCause>;
 
+// The error type a map_error() handler returns.
+template <typename G, typename E>
+struct MappedErrorOf {
+  using type = std::invoke_result_t<G&, const E&>;
+};
+template <typename G, typename E>
+  requires std::invocable<G&, const E&, CallCause>
+struct MappedErrorOf<G, E> {
+  using type = std::invoke_result_t<G&, const E&, CallCause>;
+};
+template <typename G, typename E>
+using MappedError = std::remove_cvref_t<typename MappedErrorOf<G, E>::type>;
+
+template <typename G, typename E>
+auto CallMapError(G& g, const E& error, CallCause cause) {
+  if constexpr (std::invocable<G&, const E&, CallCause>) {
+    return g(error, cause);
+  } else {
+    return g(error);
+  }
+}
+
 template <typename G, typename T, typename E>
 void CallOrElse(G& g, const FutureState<T, E>& state) {
   if constexpr (std::invocable<G&, const E&, CallCause>) {
@@ -386,6 +409,15 @@ class [[nodiscard]] Future {
   template <typename G>
     requires internal::ErrorHandler<G, E>
   Future& or_else(G g);
+
+  // A future of the same value with another error type: on failure,
+  // g(error) (or g(error, cause)) gives its error, and the cause is kept;
+  // a success passes through. For a service whose method calls another
+  // service: `return store.Get(req).map_error([](StoreErr) { return
+  // PricingErr::StoreDown; });`.
+  template <typename G>
+    requires internal::ErrorHandler<G, E>
+  [[nodiscard]] auto map_error(G g) -> Future<T, internal::MappedError<G, E>>;
 
   // Calls f() once the future completes either way. Returns this future.
   // The building block for run-loop and co_await integration.
@@ -550,6 +582,26 @@ Future<T, E>& Future<T, E>::or_else(G g) {
     if (state.failed()) internal::CallOrElse(g, state);
   });
   return *this;
+}
+
+template <typename T, typename E>
+template <typename G>
+  requires internal::ErrorHandler<G, E>
+auto Future<T, E>::map_error(G g) -> Future<T, internal::MappedError<G, E>> {
+  using E2 = internal::MappedError<G, E>;
+  static_assert(!std::is_void_v<E2>, "a map_error() handler returns the new error");
+  Promise<T, E2> promise;
+  Future<T, E2> out = promise.future();
+  state_->OnComplete([g = std::move(g), promise = std::move(promise)](State& state) mutable {
+    if (state.failed()) {
+      promise.Fail(internal::CallMapError(g, state.error(), state.cause()), state.cause());
+    } else if constexpr (std::is_void_v<T>) {
+      promise.Complete();
+    } else {
+      promise.Complete(state.value());
+    }
+  });
+  return out;
 }
 
 template <typename T, typename E>
