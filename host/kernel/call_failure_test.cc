@@ -3,12 +3,9 @@
 // parigot/call_cause.h), and MaxMessageSize.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <mutex>
+#include <string>
 #include <thread>
-#include <vector>
 
 #include "host/kernel/kernel.h"
 #include "host/kernel/testing/kernel_fixture.h"
@@ -29,8 +26,8 @@ GuestOptions Restarting() {
 
 TEST_F(CallFailureTest, ACalleeKilledInTheMethodFailsItsCallerAsKilled) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
-  std::atomic<bool> interrupted{false};
-  options.interrupt = [&](GuestId) { return interrupted = true; };
+  testing::InterruptRecorder interrupts;
+  interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] = StartPair(kernel, "M", milliseconds(30));
   CallId call;
@@ -38,8 +35,7 @@ TEST_F(CallFailureTest, ACalleeKilledInTheMethodFailsItsCallerAsKilled) {
   ASSERT_EQ(std::get<IncomingCall>(Read(kernel, greet)).call, call);
   // greet "spins" in the method until the watchdog interrupts it; its
   // engine then reports the interruption as a trap.
-  for (int i = 0; i < 200 && !interrupted; ++i) std::this_thread::sleep_for(milliseconds(10));
-  ASSERT_TRUE(interrupted);
+  ASSERT_TRUE(interrupts.WaitFor(greet));
   kernel.GuestEnded(greet, 0, "interrupted");
   auto failed = std::get<CallResolved>(Read(kernel, main));
   EXPECT_EQ(failed.call, call);
@@ -120,17 +116,8 @@ TEST_F(CallFailureTest, AnAnswerOverTheLimitFailsTheCallForBothEnds) {
 // deadline are multiplied by its time scale.
 TEST_F(CallFailureTest, ATimeScaleMultipliesTheLimitsAndTheDefaultDeadline) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(20));
-  std::mutex mu;
-  std::vector<GuestId> interrupted;
-  options.interrupt = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    interrupted.push_back(guest);
-    return true;
-  };
-  auto was_interrupted = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    return std::find(interrupted.begin(), interrupted.end(), guest) != interrupted.end();
-  };
+  testing::InterruptRecorder interrupts;
+  interrupts.Install(options);
   {
     Kernel kernel(options);
     auto [greet, main, service, method] =
@@ -156,14 +143,9 @@ TEST_F(CallFailureTest, ATimeScaleMultipliesTheLimitsAndTheDefaultDeadline) {
   CallId call;
   ASSERT_EQ(kernel.Dispatch(main, service, method, "", milliseconds(1000), &call), sc::NoError);
   Read(kernel, greet);
-  for (int i = 0; i < 200 && !was_interrupted(greet); ++i) {
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  ASSERT_TRUE(was_interrupted(greet));
-  EXPECT_NE(LogText().find("greet: killed: greeting.v1.Greeting.M ran past its time limit "
-                           "(60 ms: 20 ms x3)"),
-            std::string::npos)
-      << LogText();
+  EXPECT_TRUE(Killed(interrupts, greet,
+                     "greet: killed: greeting.v1.Greeting.M ran past its time limit "
+                     "(60 ms: 20 ms x3)"));
 }
 
 // A flood cannot take the host's memory: calls in progress hold at most
@@ -218,13 +200,8 @@ TEST_F(CallFailureTest, ALargeRequestCountsItsSize) {
 // times the scale): a caller cannot get a service killed by sending much.
 TEST_F(CallFailureTest, ALargeRequestLengthensItsMethodsLimit) {
   KernelOptions options = Options(milliseconds(2000), milliseconds(2000));
-  std::mutex mu;
-  std::vector<GuestId> interrupted;
-  options.interrupt = [&](GuestId guest) {
-    std::lock_guard lock(mu);
-    interrupted.push_back(guest);
-    return true;
-  };
+  testing::InterruptRecorder interrupts;
+  interrupts.Install(options);
   Kernel kernel(options);
   auto [greet, main, service, method] =
       StartPair(kernel, "M", GuestOptions{.time_limit = milliseconds(30), .time_scale = 2});
@@ -236,20 +213,12 @@ TEST_F(CallFailureTest, ALargeRequestLengthensItsMethodsLimit) {
             sc::NoError);
   auto taken = std::chrono::steady_clock::now();
   Read(kernel, greet);
-  // The caller's wait in the meantime, and greet's "work", until killed.
-  for (int i = 0; i < 300; ++i) {
-    {
-      std::lock_guard lock(mu);
-      if (!interrupted.empty()) break;
-    }
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  auto killed_after = std::chrono::steady_clock::now() - taken;
-  EXPECT_GE(killed_after, milliseconds(120)) << "30 ms x2 + 60 ms";
-  EXPECT_NE(LogText().find("greet: killed: greeting.v1.Greeting.M ran past its time limit "
-                           "(60 ms: 30 ms x2, + 60 ms for its request)"),
-            std::string::npos)
-      << LogText();
+  // greet "works" until it is killed.
+  ASSERT_TRUE(interrupts.WaitFor(greet));
+  EXPECT_GE(std::chrono::steady_clock::now() - taken, milliseconds(120)) << "30 ms x2 + 60 ms";
+  EXPECT_TRUE(Killed(interrupts, greet,
+                     "greet: killed: greeting.v1.Greeting.M ran past its time limit "
+                     "(60 ms: 30 ms x2, + 60 ms for its request)"));
 }
 
 }  // namespace
