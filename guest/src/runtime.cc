@@ -167,6 +167,12 @@ char* Runtime::QueueReturn(CallId call, int32_t result_error, size_t result_size
       result_size);
 }
 
+void Runtime::FailCall(PendingCall& call, KernelErr err) {
+  log::warn("call to " + MethodName(*call.service, call.method_index) +
+            " failed: " + KernelErrName(err));
+  call.receiver->Fail(kDispatchError, CallCauseOf(err));
+}
+
 void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
   auto err = static_cast<KernelErr>(result.error);
   if (op.dispatch) {
@@ -175,9 +181,7 @@ void Runtime::HandleResult(QueuedOp& op, const exchange::OpResult& result) {
       pending_.emplace(result.call.As<CallId>().value_or(CallId::Zero()), std::move(call));
       return;
     }
-    log::warn("call to " + MethodName(*call.service, call.method_index) +
-              " failed: " + KernelErrName(err));
-    call.receiver->Fail(kDispatchError, CallCauseOf(err));
+    FailCall(call, err);
     return;
   }
   // The caller may have gone (deadline, exit): nothing more to do.
@@ -207,9 +211,7 @@ void Runtime::HandleResolved(const exchange::ResolvedEvent& resolved) {
   pending_.erase(it);
   auto kernel_error = static_cast<KernelErr>(resolved.kernel_error);
   if (kernel_error != KernelErr::NoError) {
-    log::warn("call to " + MethodName(*call.service, call.method_index) +
-              " failed: " + KernelErrName(kernel_error));
-    call.receiver->Fail(kDispatchError, CallCauseOf(kernel_error));
+    FailCall(call, kernel_error);
   } else if (resolved.result_error != 0) {
     call.receiver->Fail(resolved.result_error, CallCause::kNone);
   } else {

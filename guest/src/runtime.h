@@ -76,6 +76,9 @@ class Runtime {
   };
 
   static std::string MethodName(const LocatedService& service, size_t method_index);
+  // A call that failed by itself: logs why, and fails its future with
+  // DispatchError and the cause.
+  static void FailCall(PendingCall& call, KernelErr err);
   // Sends the queued ops and waits for up to `max_events` events, at most
   // `timeout_ms` (negative: until one comes); on success `*response` views
   // the response (valid until the next exchange). The caller takes the ops

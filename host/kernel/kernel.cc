@@ -235,16 +235,11 @@ Err Kernel::Dispatch(GuestId caller_id, ServiceId service_id,
   const bool local = service->served_here() ||
                      (service->restarting_here() && service->remotes.empty());
   if (!local && service->remotes.empty()) return sc::ServiceDied;
-  if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
-  if (!HasRoomLocked(param.size())) return sc::Overloaded;
-  // A method allowed to run longer than the default deadline may be waited
-  // for as long as it may run; a slower callee here gets a proportionally
-  // longer default (its limits, from here or another host, are scaled
-  // already).
+  if (Err admitted = AdmitLocked(param.size()); admitted != sc::NoError) return admitted;
+  // A method's limits from another host are scaled there already.
   const int scale = local ? service->exporter->time_scale : 1;
   const std::chrono::milliseconds allowance = RequestAllowance(param.size(), scale);
-  const std::chrono::milliseconds longest =
-      std::max(options_.call_timeout * scale, binding->limit) + allowance;
+  const std::chrono::milliseconds longest = LongestWait(binding->limit, scale) + allowance;
   if (timeout.count() <= 0 || timeout > longest) timeout = longest;
 
   *call_id = NewIdLocked<CallId>();
@@ -281,8 +276,20 @@ void Kernel::FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& a
   }
 }
 
-bool Kernel::HasRoomLocked(size_t request_bytes) const {
-  return in_flight_ + std::max(request_bytes, kMinCallCost) <= options_.max_in_flight;
+Err Kernel::AdmitLocked(size_t request_bytes) const {
+  if (request_bytes > options_.max_message_size) return sc::MessageTooLarge;
+  if (in_flight_ + std::max(request_bytes, kMinCallCost) > options_.max_in_flight) {
+    return sc::Overloaded;
+  }
+  return sc::NoError;
+}
+
+std::chrono::milliseconds Kernel::LongestWait(std::chrono::milliseconds method_limit,
+                                              int scale) const {
+  // A method allowed to run longer than the default deadline may be waited
+  // for as long as it may run; a slower callee gets a proportionally longer
+  // default.
+  return std::max(options_.call_timeout * scale, method_limit);
 }
 
 void Kernel::AddCallLocked(CallId id, PendingCall call, size_t request_bytes) {

@@ -345,11 +345,17 @@ class Kernel {
   // Answers `call`'s caller, unless it is gone, with `error` (a failure
   // the kernel saw: ServiceDied, CallTimeout, ...).
   void FailCallLocked(CallId id, PendingCall& call, Err error, Deferred& after);
-  // Whether the in-flight budget can take a call whose request is
-  // `request_bytes` long.
-  bool HasRoomLocked(size_t request_bytes) const;
+  // Whether a call whose request is `request_bytes` long may be made:
+  // MessageTooLarge (over max_message_size), Overloaded (the in-flight
+  // budget cannot take it), or NoError.
+  Err AdmitLocked(size_t request_bytes) const;
+  // The longest a caller may wait for a method whose (scaled) limit is
+  // `method_limit`, of a callee whose time scale is `scale`, before its
+  // request's allowance: the method may run that long.
+  std::chrono::milliseconds LongestWait(std::chrono::milliseconds method_limit,
+                                        int scale) const;
   // Adds `call` to calls_ under `id`, with its share of the in-flight
-  // budget. REQUIRES: HasRoomLocked(request_bytes).
+  // budget. REQUIRES: AdmitLocked(request_bytes) is NoError.
   void AddCallLocked(CallId id, PendingCall call, size_t request_bytes);
   // Answers `call` for its callee: with `result` and `result_error`, or
   // with `kernel_error` (ReturnValue, FailReturn).

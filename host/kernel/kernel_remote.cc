@@ -107,18 +107,16 @@ Err Kernel::CallFromRemote(const ServiceName& name, const std::string& method,
   auto binding = std::find_if(service->methods.begin(), service->methods.end(),
                               [&](const Service::Method& m) { return m.name == method; });
   if (binding == service->methods.end()) return sc::NotFound;
-  if (param.size() > options_.max_message_size) return sc::MessageTooLarge;
-  if (!HasRoomLocked(param.size())) return sc::Overloaded;
+  if (Err admitted = AdmitLocked(param.size()); admitted != sc::NoError) return admitted;
 
   Clock::time_point now = Clock::now();
   // Arrived too late: never started (gRPC: DEADLINE_EXCEEDED).
   if (deadline <= now) return sc::CallTimeout;
   // As for a caller here (Dispatch): a gRPC client may wait as long as the
-  // method may run (its limit is scaled already), and no longer.
+  // method may run, and no longer.
   const int scale = service->exporter->time_scale;
   const std::chrono::milliseconds allowance = RequestAllowance(param.size(), scale);
-  deadline = std::min(
-      deadline, now + std::max(options_.call_timeout * scale, binding->limit) + allowance);
+  deadline = std::min(deadline, now + LongestWait(binding->limit, scale) + allowance);
   *call_id = NewIdLocked<CallId>();
   const size_t request_bytes = param.size();
   AddCallLocked(*call_id,
