@@ -20,11 +20,15 @@ namespace parigot::bench {
 struct Case {
   std::string key;    // metric name part: "roundtrip", "roundtrip_1kb", ...
   std::string label;  // table row
-  std::string mode;   // guest client mode: seq, pipe, fan
+  std::string mode;   // guest client mode: seq, coseq, pipe, fan
   size_t bytes = 16;
   int n_aot = 0;      // calls (rounds for fan) on aot, and for gRPC
   int n_interp = 0;
   int n_net = 0;      // calls on two hosts; 0: not measured there
+  // The case of the same parigot column this one is compared with, for a
+  // variant of how the guest client is written (coseq); empty: compared
+  // with gRPC, which then runs the case too.
+  std::string compared_with;
 };
 
 // The cases, in table order.

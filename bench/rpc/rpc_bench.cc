@@ -98,6 +98,7 @@ void RunGrpc(const Flags& flags, Results& results) {
     std::printf("  gRPC %s ...\n", column.name.c_str() + 5);
     std::fflush(stdout);
     for (const Case& c : Cases()) {
+      if (!c.compared_with.empty()) continue;  // a parigot client variant
       // TCP round trips cost ~3x in-process ones: fewer of them.
       const bool tcp = column.name == kGrpcTcpColumn;
       const int n = Scaled(tcp ? c.n_aot / 2 : c.n_aot, flags.scale);

@@ -155,6 +155,26 @@ const Metric& Find(const std::vector<Metric>& metrics, const std::string& name) 
   return none;
 }
 
+// The co_await client is compared with the callback client of the same
+// column, never with gRPC (which has no such variant).
+TEST(RpcReportTest, CoroutineClientIsComparedWithTheCallbackClient) {
+  Results results = Measured();
+  results.cells["aot"]["roundtrip_coroutine"] = Stats(3.3, 6, 0);
+  const std::vector<Metric> metrics = BuildMetrics(results);
+  const Metric& p50 = Find(metrics, "rpc.inproc.aot.roundtrip_coroutine_p50_us");
+  EXPECT_EQ(p50.baseline, "rpc.inproc.aot.roundtrip_p50_us");
+  EXPECT_EQ(p50.baseline_value, 3);
+  EXPECT_DOUBLE_EQ(p50.ratio.value_or(0), 1.1);
+  EXPECT_DOUBLE_EQ(Find(metrics, "rpc.inproc.coroutine_vs_callback.ratio").value.value_or(0),
+                   1.1);
+  for (const Metric& m : metrics) {
+    EXPECT_EQ(m.metric.find("grpc_inproc.roundtrip_coroutine"), std::string::npos) << m.metric;
+  }
+  EXPECT_NE(Table(results).find("co_await / callback client, 16 B p50: 1.10x"),
+            std::string::npos)
+      << Table(results);
+}
+
 TEST(RpcReportTest, NetMetricsAreComparedWithGrpcTcp) {
   const std::vector<Metric> metrics = BuildMetrics(Measured());
 

@@ -23,6 +23,10 @@ Future<void, KernelErr> sleep(uint32_t ms) {
 
 Future<void, KernelErr> after(uint32_t ms) { return sleep(ms); }
 
+Timer once(uint32_t ms, std::function<void()> fn) {
+  return Timer(internal::Runtime::Get().timers().Add(DueIn(ms), 0, std::move(fn)));
+}
+
 Timer every(uint32_t ms, std::function<void()> fn) {
   if (ms == 0) ms = 1;
   return Timer(internal::Runtime::Get().timers().Add(DueIn(ms), int64_t{ms} * 1'000'000,

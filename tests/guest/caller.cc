@@ -1,5 +1,7 @@
 // A Main program that exercises calls; its first argument picks the case:
 //   big <bytes>   echo a payload of that size and check it comes back whole
+//   crunch <n>    call Echo.Crunch with n rounds, with no deadline of its
+//                 own: exit 0 if it answers, 1 if it fails
 //   crash         call Crasher.Crash (the callee traps), then check that Echo
 //                 still answers
 //   exitall <c>   ask Echo to end the application with code c
@@ -210,6 +212,21 @@ int main(int argc, char** argv) {
   if (mode == "big") {
     size_t size = std::strtoul(std::string(arg).c_str(), nullptr, 10);
     app.launch().then([size] { Big(size); });
+  } else if (mode == "crunch") {
+    uint32_t rounds = static_cast<uint32_t>(std::strtoul(std::string(arg).c_str(), nullptr, 10));
+    app.launch().then([rounds] {
+      test::v1::Echo::locate()
+          .Crunch({.rounds = rounds})
+          .then([rounds](const test::v1::CrunchResponse&) {
+            parigot::log::info("crunched " + std::to_string(rounds) + " rounds");
+            parigot::exit(0);
+          })
+          .or_else([](TestErr error, parigot::CallCause cause) {
+            parigot::log::error("crunch failed: " + std::to_string(static_cast<int>(error)) +
+                                " (" + std::string(parigot::CallCauseName(cause)) + ")");
+            parigot::exit(1);
+          });
+    });
   } else if (mode == "exitall") {
     int code = std::atoi(std::string(arg).c_str());
     app.launch().then([code] {

@@ -1,6 +1,7 @@
 // test.v1.Echo: returns each payload unchanged; ExitAll ends the
 // application with the code it is given; Stall never answers; Busy and
-// Linger compute for a while (or forever) first.
+// Linger compute for a while (or forever) first; Crunch computes a fixed
+// amount.
 #include <chrono>
 #include <cstdint>
 
@@ -37,6 +38,16 @@ class EchoImpl : public test::v1::EchoServer {
   }
   parigot::Future<void, TestErr> Linger(const test::v1::BusyRequest& request) override {
     return Compute(request.ms);
+  }
+  parigot::Future<test::v1::CrunchResponse, TestErr> Crunch(
+      const test::v1::CrunchRequest& request) override {
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (uint32_t i = 0; i < request.rounds; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+    }
+    return parigot::Future<test::v1::CrunchResponse, TestErr>::Ready({.digest = x});
   }
   parigot::Future<void, TestErr> Stall() override {
     // Nobody keeps the promise: the caller's deadline must fire.

@@ -7,8 +7,6 @@
 // Exits 0 when all pass, 1 at the first that fails. Times are checked only
 // from below (a timer never runs early): how late it runs depends on the
 // machine.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -17,19 +15,12 @@
 #include <vector>
 
 #include "parigot/parigot.h"
+#include "tests/guest/check.h"
 
 namespace {
 
-int64_t NowMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1'000'000;
-}
-
-void Fail(const std::string& what) {
-  parigot::log::error("FAIL: " + what);
-  parigot::exit(1);
-}
+using parigot::check::Fail;
+using parigot::check::NowMs;
 
 void Many() {
   constexpr size_t kTimers = 10000;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "parigot/combinators.h"
+
 namespace parigot {
 namespace {
 

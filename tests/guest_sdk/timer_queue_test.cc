@@ -46,6 +46,25 @@ TEST(TimerQueueTest, CancelledTimersNeverRun) {
   EXPECT_EQ(runs, 1);
 }
 
+// WithTimeout on quick calls: every timer cancelled long before it is due.
+// The heap must not keep them all.
+TEST(TimerQueueTest, CancelledEntriesDoNotPileUp) {
+  TimerQueue timers;
+  int runs = 0;
+  uint64_t keep = timers.Add(10'000 * kMs, 0, [&] { ++runs; });
+  for (int i = 0; i < 100000; ++i) {
+    timers.Cancel(timers.Add((5000 + i % 100) * kMs, 0, [&] { ++runs; }));
+    ASSERT_LE(timers.heap_size(), 2 * timers.size() + 65) << "after " << i;
+  }
+  uint64_t late = timers.Add(20'000 * kMs, 0, [&] { runs += 10; });
+  EXPECT_EQ(timers.size(), 2u);
+  EXPECT_EQ(timers.NextDue(), 10'000 * kMs);
+  timers.RunDue(30'000 * kMs);
+  EXPECT_EQ(runs, 11);
+  EXPECT_FALSE(timers.Active(keep));
+  EXPECT_FALSE(timers.Active(late));
+}
+
 TEST(TimerQueueTest, PeriodicTimersRearmAndSkipWhatTheyMissed) {
   TimerQueue timers;
   std::vector<int64_t> at;

@@ -7,6 +7,8 @@
 // Arguments: MODE BYTES N [WINDOW] [WARMUP]
 //   seq   N sequential round trips to Pong (one call outstanding); the
 //         latency of each is a sample.
+//   coseq the same, by a coroutine that co_awaits each call
+//         (parigot/coroutine.h) instead of chaining callbacks.
 //   pipe  N calls to Pong with WINDOW (default 128) outstanding at all
 //         times: a completion issues the next call. Throughput is N over
 //         the time from the first call to the last answer; the samples are
@@ -132,6 +134,22 @@ void SeqNext() {
       .or_else(OnError);
 }
 
+// --- coseq: seq, written as a coroutine ----------------------------------
+
+parigot::Future<void, RpcErr> CoSeq() {
+  const int warmup = state.options.warmup;
+  for (int i = 0; i < warmup + state.options.n; ++i) {
+    if (i == warmup) state.began = Clock::now();
+    const Clock::time_point start = Clock::now();
+    auto reply = co_await state.targets[0](state.request);
+    const double us = MicrosSince(start);
+    if (!reply) OnError(reply.error());
+    CheckAnswer(*reply);
+    if (i >= warmup) state.samples_us.push_back(us);
+  }
+  Report(MicrosSince(state.began), state.options.n);
+}
+
 // --- pipe: WINDOW calls outstanding --------------------------------------
 
 void PipeIssue() {
@@ -194,7 +212,7 @@ PingFn PingOf() {
 
 int Usage(std::string_view why) {
   parigot::log::error(std::string(why) +
-                      "; usage: rpc_client seq|pipe|fan BYTES N [WINDOW] [WARMUP]");
+                      "; usage: rpc_client seq|coseq|pipe|fan BYTES N [WINDOW] [WARMUP]");
   return 2;
 }
 
@@ -209,7 +227,7 @@ int main(int argc, char** argv) {
   if (argc > 4) o.window = std::atoi(argv[4]);
   o.warmup = argc > 5 ? std::atoi(argv[5]) : std::max(100, o.n / 10);
   if (o.n <= 0 || o.window <= 0 || o.warmup < 0) return Usage("N and WINDOW must be > 0");
-  if (o.mode != "seq" && o.mode != "pipe" && o.mode != "fan") {
+  if (o.mode != "seq" && o.mode != "coseq" && o.mode != "pipe" && o.mode != "fan") {
     return Usage("unknown mode " + o.mode);
   }
   state.request.data.assign(o.bytes, '\0');
@@ -240,6 +258,9 @@ int main(int argc, char** argv) {
     } else if (state.options.mode == "seq") {
       state.targets = {PingOf<v1::Pong>()};
       SeqNext();
+    } else if (state.options.mode == "coseq") {
+      state.targets = {PingOf<v1::Pong>()};
+      CoSeq().or_else(OnError);
     } else {
       state.targets = {PingOf<v1::Pong>()};
       Warmup(PipeStart);

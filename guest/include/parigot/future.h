@@ -54,18 +54,20 @@
 //   });
 //
 // The cause travels with the error through then(), map_error() (which
-// changes the error type: Future<T, E> to Future<T, E2>) and AllOf.
+// changes the error type: Future<T, E> to Future<T, E2>) and the
+// combinators.
 //
 // Completing twice is a bug. The second completion is ignored and the
 // double-completion hook is called (see SetDoubleCompletionHook); the
 // default hook writes a line to stderr and aborts, which traps the guest.
 //
 // Copies: then() callbacks receive `const T&` (the value stays in the state
-// for the other callbacks); flattening and AllOf copy values, so they need a
-// copyable T.
+// for the other callbacks); flattening and the combinators copy values, so
+// they need a copyable T.
 //
-// Coroutines: a `co_await` awaiter needs is_completed(), on_complete() and
-// the accessors below; nothing else in this header stands in its way.
+// Coroutines (`co_await future`, functions returning a Future written as
+// coroutines) are in parigot/coroutine.h; AllOf, AnyOf, Race, WithTimeout
+// and Retry in parigot/combinators.h.
 //
 // Thread safety: loop-confined. Every handle to one state must be used on
 // one thread (a guest's only thread; one test thread natively). No locks,
@@ -81,7 +83,6 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "parigot/call_cause.h"
 #include "parigot/pool.h"
@@ -475,16 +476,6 @@ class Promise {
   internal::Ref<State> state_;
 };
 
-// Succeeds with every value, in input order, once all `futures` have;
-// fails with the first error (and its cause) to arrive (later outcomes are ignored). An
-// empty input succeeds at once.
-template <typename T, typename E>
-  requires(!std::is_void_v<T>)
-[[nodiscard]] Future<std::vector<T>, E> AllOf(std::vector<Future<T, E>> futures);
-// The same for void futures.
-template <typename E>
-[[nodiscard]] Future<void, E> AllOf(std::vector<Future<void, E>> futures);
-
 // ---------------------------------------------------------------------------
 // Implementation.
 
@@ -610,71 +601,6 @@ template <typename F>
 Future<T, E>& Future<T, E>::on_complete(F f) {
   state_->OnComplete([f = std::move(f)](State&) mutable { f(); });
   return *this;
-}
-
-namespace internal {
-
-template <typename T, typename E>
-struct AllOfState final : RefCount {
-  Promise<std::vector<T>, E> promise;
-  std::vector<std::optional<T>> results;
-  std::size_t remaining = 0;
-};
-
-template <typename E>
-struct AllOfVoidState final : RefCount {
-  Promise<void, E> promise;
-  std::size_t remaining = 0;
-};
-
-}  // namespace internal
-
-template <typename T, typename E>
-  requires(!std::is_void_v<T>)
-Future<std::vector<T>, E> AllOf(std::vector<Future<T, E>> futures) {
-  auto all = internal::MakeRef<internal::AllOfState<T, E>>();
-  Future<std::vector<T>, E> out = all->promise.future();
-  all->results.resize(futures.size());
-  all->remaining = futures.size();
-  if (futures.empty()) all->promise.Complete({});
-  for (std::size_t i = 0; i < futures.size(); ++i) {
-    futures[i]
-        .then([all, i](const T& value) {
-          if (all->promise.is_completed()) return;
-          all->results[i].emplace(value);
-          if (--all->remaining > 0) return;
-          std::vector<T> values;
-          values.reserve(all->results.size());
-          for (std::optional<T>& result : all->results) {
-            values.push_back(std::move(*result));
-          }
-          all->promise.Complete(std::move(values));
-        })
-        .or_else([all](const E& error, CallCause cause) {
-          if (!all->promise.is_completed()) all->promise.Fail(error, cause);
-        });
-  }
-  return out;
-}
-
-template <typename E>
-Future<void, E> AllOf(std::vector<Future<void, E>> futures) {
-  auto all = internal::MakeRef<internal::AllOfVoidState<E>>();
-  Future<void, E> out = all->promise.future();
-  all->remaining = futures.size();
-  if (futures.empty()) all->promise.Complete();
-  for (Future<void, E>& future : futures) {
-    future
-        .then([all] {
-          if (!all->promise.is_completed() && --all->remaining == 0) {
-            all->promise.Complete();
-          }
-        })
-        .or_else([all](const E& error, CallCause cause) {
-          if (!all->promise.is_completed()) all->promise.Fail(error, cause);
-        });
-  }
-  return out;
 }
 
 }  // namespace parigot

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "parigot/call_cause.h"
+#include "parigot/coroutine.h"
 #include "parigot/future.h"
 #include "parigot/id.h"
 #include "parigot/log.h"
@@ -238,6 +239,12 @@ void Answer(Future<Response, E>& outcome, Responder responder) {
       .or_else([responder](E error) { responder.Fail(static_cast<int32_t>(error)); });
 }
 
+// A T in pooled memory.
+template <typename T>
+struct PooledBox : Pooled {
+  T value;
+};
+
 // Runs a server method on an encoded request and answers its outcome.
 // `Request` is void for methods whose request message has no fields.
 template <typename Request, typename Response, typename E, typename Method>
@@ -246,10 +253,14 @@ void Serve(std::string_view param, Responder responder, Method&& method) {
     Future<Response, E> outcome = method();
     Answer(outcome, responder);
   } else {
-    Request request;
-    if (!request.ParseFromString(param)) return responder.Fail(kUnmarshalFailed);
-    Future<Response, E> outcome = method(request);
+    // A method written as a coroutine (parigot/coroutine.h) refers to its
+    // request after it first waits: the request lives until the method's
+    // future completes, in pooled memory.
+    auto request = std::make_unique<PooledBox<Request>>();
+    if (!request->value.ParseFromString(param)) return responder.Fail(kUnmarshalFailed);
+    Future<Response, E> outcome = method(request->value);
     Answer(outcome, responder);
+    if (!outcome.is_completed()) outcome.on_complete([request = std::move(request)] {});
   }
 }
 

@@ -7,6 +7,10 @@
 //   ...
 //   tick.cancel();
 //
+//   parigot::Timer alarm = parigot::once(500, [] { GiveUp(); });
+//   ...
+//   alarm.cancel();   // before it ran: it never will
+//
 // Resolution is about a millisecond: the loop waits for the host's events at
 // most until the earliest timer is due, then runs every timer that is due,
 // in due order (timers due at the same time in the order they were made).
@@ -28,7 +32,7 @@
 
 namespace parigot {
 
-// A handle on a timer made by every(). Cheap to copy; copies name the same
+// A handle on a timer made by once() or every(). Cheap to copy; copies name the same
 // timer.
 class Timer {
  public:
@@ -40,6 +44,7 @@ class Timer {
 
  private:
   friend Timer every(uint32_t ms, std::function<void()> fn);
+  friend Timer once(uint32_t ms, std::function<void()> fn);
   explicit Timer(uint64_t id) : id_(id) {}
   uint64_t id_;
 };
@@ -50,6 +55,10 @@ class Timer {
 // The same as sleep(ms), for code that reads better so:
 // `after(50).then(retry)`.
 [[nodiscard]] Future<void, KernelErr> after(uint32_t ms);
+
+// Runs fn() once, `ms` milliseconds from now, unless the returned timer is
+// cancelled first: a sleep() that can be called off.
+Timer once(uint32_t ms, std::function<void()> fn);
 
 // Runs fn() every `ms` milliseconds, the first time `ms` from now, until
 // the returned timer is cancelled. REQUIRES: ms > 0 (0 is taken as 1).
