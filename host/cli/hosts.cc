@@ -14,6 +14,12 @@ std::string_view CommandName(deploy::RunMode mode) {
   return mode == deploy::RunMode::kRun ? "run" : "test";
 }
 
+// The programs that `mode` runs: Main ones, or Test ones.
+deploy::MicroserviceKind ProgramKind(deploy::RunMode mode) {
+  return mode == deploy::RunMode::kRun ? deploy::MicroserviceKind::kMain
+                                       : deploy::MicroserviceKind::kTest;
+}
+
 }  // namespace
 
 Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
@@ -37,9 +43,7 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                                 " has no hosts: it runs as one process; use "
                                 "parigot " + std::string(CommandName(mode)));
   }
-  deploy::MicroserviceKind program = mode == deploy::RunMode::kRun
-                                         ? deploy::MicroserviceKind::kMain
-                                         : deploy::MicroserviceKind::kTest;
+  const deploy::MicroserviceKind program = ProgramKind(mode);
   UpPlan plan;
   for (const deploy::HostOptions& host : deployment.hosts) {
     std::vector<const deploy::MicroserviceOptions*> placed =
@@ -52,14 +56,14 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
         .name = "host " + host.name,
         .argv = {command.argv0, std::string(CommandName(mode)), command.descriptor,
                  "-d", deployment.name, "--host", host.name, "--engine",
-                 command.engine},
+                 command.engine, "--log-format", command.log_format, "--log-level",
+                 command.log_level},
         .executable = command.executable,
         .is_program = std::any_of(placed.begin(), placed.end(),
                                   [&](const deploy::MicroserviceOptions* ms) {
                                     return ms->kind == program;
                                   }),
     };
-    if (command.verbose) child.argv.push_back("-v");
     plan.children.push_back(std::move(child));
   }
   if (plan.children.empty()) {

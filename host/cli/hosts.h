@@ -24,7 +24,8 @@ Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                      std::string_view host);
 
 // How `parigot up` runs each host: `<argv0> run|test <descriptor>
-// -d <deployment> --host <H> --engine <engine> [-v]`.
+// -d <deployment> --host <H> --engine <engine> --log-format <format>
+// --log-level <level>`.
 struct HostCommand {
   // The file to run: the parigot binary itself. REQUIRES: non-empty.
   std::string executable;
@@ -35,8 +36,10 @@ struct HostCommand {
   std::string descriptor;
   // Engine for microservices whose descriptor entry names none.
   std::string engine = "aot";
-  // Children log debug lines too (-v).
-  bool verbose = false;
+  // How the children write their logs (`--log-format`, `--log-level`): as
+  // `up` writes its own, so that the merged log is of one kind.
+  std::string log_format = "text";
+  std::string log_level = "info";
 };
 
 struct UpPlan {

@@ -91,19 +91,22 @@ TEST(PlanUpTest, OneChildPerHostWithSomethingToRun) {
   EXPECT_EQ(front.executable, "/proc/self/exe");
   EXPECT_THAT(front.argv,
               ElementsAre("/opt/bin/parigot", "run", "app.toml", "-d", "net",
-                          "--host", "front", "--engine", "interp"));
+                          "--host", "front", "--engine", "interp", "--log-format", "text",
+                          "--log-level", "info"));
   const ChildSpec& back = plan->children[1];
   EXPECT_EQ(back.name, "host back");
   EXPECT_FALSE(back.is_program);
   EXPECT_THAT(back.argv, ElementsAre("/opt/bin/parigot", "run", "app.toml", "-d",
-                                     "net", "--host", "back", "--engine", "interp"));
+                                     "net", "--host", "back", "--engine", "interp",
+                                     "--log-format", "text", "--log-level", "info"));
   // lab holds only a Test program: nothing to run under `parigot run`.
   EXPECT_THAT(plan->idle_hosts, ElementsAre("lab"));
 }
 
-TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithVerbose) {
+TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithUpsLogFlags) {
   HostCommand command = Command();
-  command.verbose = true;
+  command.log_format = "json";
+  command.log_level = "debug";
   Result<UpPlan> plan = PlanUp(Networked(), RunMode::kTest, command);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   ASSERT_EQ(plan->children.size(), 2u);
@@ -113,7 +116,8 @@ TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithVerbose) {
   EXPECT_TRUE(plan->children[1].is_program);
   EXPECT_THAT(plan->children[1].argv,
               ElementsAre("/opt/bin/parigot", "test", "app.toml", "-d", "net",
-                          "--host", "lab", "--engine", "interp", "-v"));
+                          "--host", "lab", "--engine", "interp", "--log-format", "json",
+                          "--log-level", "debug"));
   EXPECT_THAT(plan->idle_hosts, ElementsAre("front"));
 }
 
