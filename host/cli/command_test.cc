@@ -206,11 +206,16 @@ bool Listening(int port) {
 // `parigot up` killed with SIGKILL cannot stop its hosts: they stop
 // themselves rather than serve on, orphaned.
 TEST(CommandTest, HostsEndWhenUpIsKilled) {
-  // A host with a server and no program runs until it is stopped.
+  // A host with a server and a program that waits runs until it is stopped.
   TempDescriptor descriptor("server.toml", R"([config.server.host.only]
 Listen = "127.0.0.1:17393"
 [config.server.microservice.greet]
 WasmPath = "greet.wasm"
+Host = "only"
+[config.server.microservice.wait]
+WasmPath = "test_exit_code.wasm"
+Arg = ["0", "wait"]
+Main = true
 Host = "only"
 )");
   Result<Subprocess> up = Subprocess::Spawn(

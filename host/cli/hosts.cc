@@ -36,12 +36,38 @@ Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                               deploy::HostNames(deployment));
 }
 
+Status CheckHasProgram(const deploy::DeploymentOptions& deployment,
+                       deploy::RunMode mode, std::string_view command) {
+  const deploy::MicroserviceKind wanted = ProgramKind(mode);
+  const deploy::MicroserviceKind other = ProgramKind(
+      mode == deploy::RunMode::kRun ? deploy::RunMode::kTest : deploy::RunMode::kRun);
+  bool has_other = false;
+  for (const deploy::MicroserviceOptions& ms : deployment.microservices) {
+    if (ms.kind == wanted) return Status::Ok();
+    has_other = has_other || ms.kind == other;
+  }
+  const std::string kind(deploy::MicroserviceKindName(wanted));
+  std::string message = Subject(deployment) + " has no " + kind +
+                        " program (a microservice with " + kind + " = true): " +
+                        std::string(command) + " would run its servers and never end";
+  if (has_other) {
+    message += mode == deploy::RunMode::kRun ? "; its Test programs run with parigot test"
+                                             : "; its Main program runs with parigot run";
+  }
+  return InvalidArgumentError(message);
+}
+
 Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                       deploy::RunMode mode, const HostCommand& command) {
   if (deployment.hosts.empty()) {
     return InvalidArgumentError(Subject(deployment) +
                                 " has no hosts: it runs as one process; use "
                                 "parigot " + std::string(CommandName(mode)));
+  }
+  if (Status has_program = CheckHasProgram(
+          deployment, mode, mode == deploy::RunMode::kRun ? "parigot up" : "parigot up --test");
+      !has_program.ok()) {
+    return has_program;
   }
   const deploy::MicroserviceKind program = ProgramKind(mode);
   UpPlan plan;
@@ -66,11 +92,8 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
     };
     plan.children.push_back(std::move(child));
   }
-  if (plan.children.empty()) {
-    return InvalidArgumentError(Subject(deployment) +
-                                ": no host has anything to run under parigot " +
-                                std::string(CommandName(mode)));
-  }
+  // Every microservice is placed (deploy/validate.cc), so the host of the
+  // program found above is among the children.
   return plan;
 }
 

@@ -143,13 +143,39 @@ TEST(PlanUpTest, DeploymentWithoutHostsIsAnError) {
               HasSubstr("use parigot test"));
 }
 
-TEST(PlanUpTest, NothingToRunIsAnError) {
+// Servers alone would serve for ever: `up` refuses to start them.
+TEST(PlanUpTest, NoProgramForTheModeIsAnError) {
   DeploymentOptions d = Networked();
-  d.microservices = {Placed("hello", MicroserviceKind::kMain, {"front"})};
+  d.microservices = {Placed("hello", MicroserviceKind::kMain, {"front"}),
+                     Placed("greet", MicroserviceKind::kServer, {"back"})};
   Result<UpPlan> plan = PlanUp(d, RunMode::kTest, Command());
   ASSERT_FALSE(plan.ok());
-  EXPECT_THAT(plan.status().message(),
-              HasSubstr("no host has anything to run under parigot test"));
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(plan.status().message(),
+            "app.toml: deployment \"net\" has no Test program (a microservice with Test = "
+            "true): parigot up --test would run its servers and never end; its Main "
+            "program runs with parigot run");
+  d.microservices.erase(d.microservices.begin());
+  EXPECT_EQ(PlanUp(d, RunMode::kRun, Command()).status().message(),
+            "app.toml: deployment \"net\" has no Main program (a microservice with Main = "
+            "true): parigot up would run its servers and never end");
+}
+
+TEST(CheckHasProgramTest, EachModeNeedsItsOwnKindOfProgram) {
+  EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kRun, "parigot run").ok());
+  EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kTest, "parigot test").ok());
+  DeploymentOptions servers = OneProcess();
+  servers.microservices.resize(1);  // greet, a server
+  Status run = CheckHasProgram(servers, RunMode::kRun, "parigot run");
+  EXPECT_EQ(run.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(run.message(),
+            "app.toml: deployment \"dev\" has no Main program (a microservice with Main = "
+            "true): parigot run would run its servers and never end");
+  DeploymentOptions tests_only = OneProcess();
+  tests_only.microservices.erase(tests_only.microservices.begin() + 1);  // hello
+  EXPECT_THAT(CheckHasProgram(tests_only, RunMode::kRun, "parigot run").message(),
+              HasSubstr("; its Test programs run with parigot test"));
+  EXPECT_TRUE(CheckHasProgram(tests_only, RunMode::kTest, "parigot test").ok());
 }
 
 }  // namespace

@@ -133,6 +133,15 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
     std::cerr << "parigot: " << host.message() << "\n";
     return kExitUsage;
   }
+  // Servers alone would run for ever, waiting for a program that never
+  // comes. With --host, the program may be on another host.
+  if (parigot::Status program = parigot::cli::CheckHasProgram(
+          *deployment, mode,
+          mode == parigot::deploy::RunMode::kRun ? "parigot run" : "parigot test");
+      !program.ok()) {
+    std::cerr << "parigot: " << program.message() << "\n";
+    return kExitUsage;
+  }
   // With --host, lines name their host too ("[front/helloworld]"), so that
   // the merged log of `parigot up` says where each line comes from. Every
   // line is its own, named by its true source: a name or a text holding a
