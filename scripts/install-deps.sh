@@ -20,9 +20,10 @@ packages=(
   # Interfaces and transport.
   protobuf-compiler libprotobuf-dev libprotoc-dev
   libgrpc++-dev protobuf-compiler-grpc
-  # Host libraries: descriptor, command line, logging, fibers.
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libboost-dev
-  libboost-context-dev
+  # Host libraries: descriptor, command line, logging, the log's JSON
+  # format (header-only), fibers.
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libboost-dev libboost-context-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev gdb python3
   # A gRPC client that is not parigot, for the network-mode tests.

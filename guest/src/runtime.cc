@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdint>
 
+#include "guest/src/log_internal.h"
 #include "guest/src/syscall.h"
 #include "parigot/log.h"
 
@@ -43,6 +44,7 @@ Future<void, KernelErr> Runtime::Launch(
   if (KernelErr err = SysRegister({}, &registered); err != KernelErr::NoError) {
     return fail("register", err);
   }
+  SetHostLogLevel(registered.log_level);
 
   if (!exports.empty()) {
     sc::ExportRequest request;

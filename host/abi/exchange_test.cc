@@ -33,7 +33,8 @@ class ExchangeTest : public ::testing::Test {
 
   static kernel::KernelOptions Options() {
     kernel::KernelOptions options;
-    options.log = [](std::string_view, kernel::LogLevel, std::string_view) {};
+    options.log = [](std::string_view, kernel::LogLevel, std::string_view,
+                     std::span<const kernel::LogField>) {};
     return options;
   }
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/abi/exchange.h"
 #include "host/abi/guest_memory.h"
@@ -49,6 +50,16 @@ std::vector<kernel::ServiceName> NamesFromProto(
 
 // --- One handler per system call ------------------------------------------
 
+sc::LogLevel LevelToProto(kernel::LogLevel level) {
+  switch (level) {
+    case kernel::LogLevel::kDebug: return sc::LOG_LEVEL_DEBUG;
+    case kernel::LogLevel::kInfo: return sc::LOG_LEVEL_INFO;
+    case kernel::LogLevel::kWarn: return sc::LOG_LEVEL_WARN;
+    case kernel::LogLevel::kError: return sc::LOG_LEVEL_ERROR;
+  }
+  return sc::LOG_LEVEL_DEBUG;
+}
+
 Err HandleRegister(GuestState& s, const sc::RegisterRequest&,
                    sc::RegisterResponse* resp) {
   std::string name;
@@ -56,6 +67,7 @@ Err HandleRegister(GuestState& s, const sc::RegisterRequest&,
   if (err != sc::NoError) return err;
   IdToProto(s.guest, resp->mutable_guest_id());
   resp->set_name(name);
+  resp->set_log_level(LevelToProto(s.kernel->log_level()));
   return sc::NoError;
 }
 
@@ -111,6 +123,19 @@ Err HandleExit(GuestState& s, const sc::ExitRequest& req, sc::ExitResponse*) {
   return sc::NoError;
 }
 
+kernel::LogField FieldFromProto(const sc::LogField& in) {
+  kernel::LogField field{.key = in.key(), .value = std::string()};
+  switch (in.value_case()) {
+    case sc::LogField::kStringValue: field.value = in.string_value(); break;
+    case sc::LogField::kIntValue: field.value = int64_t{in.int_value()}; break;
+    case sc::LogField::kUintValue: field.value = uint64_t{in.uint_value()}; break;
+    case sc::LogField::kDoubleValue: field.value = in.double_value(); break;
+    case sc::LogField::kBoolValue: field.value = in.bool_value(); break;
+    case sc::LogField::VALUE_NOT_SET: break;
+  }
+  return field;
+}
+
 Err HandleLog(GuestState& s, const sc::LogRequest& req, sc::LogResponse*) {
   kernel::LogLevel level;
   switch (req.level()) {
@@ -119,7 +144,17 @@ Err HandleLog(GuestState& s, const sc::LogRequest& req, sc::LogResponse*) {
     case sc::LOG_LEVEL_ERROR: level = kernel::LogLevel::kError; break;
     default: level = kernel::LogLevel::kInfo; break;
   }
-  s.kernel->Log(s.guest, level, req.message());
+  // Not written: not worth converting (a guest of another SDK may not
+  // filter by itself).
+  if (level < s.kernel->log_level()) return sc::NoError;
+  if (req.field().empty()) {
+    s.kernel->Log(s.guest, level, req.message());
+    return sc::NoError;
+  }
+  std::vector<kernel::LogField> fields;
+  fields.reserve(req.field().size());
+  for (const sc::LogField& field : req.field()) fields.push_back(FieldFromProto(field));
+  s.kernel->Log(s.guest, level, req.message(), fields);
   return sc::NoError;
 }
 

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,7 @@
 
 #include "host/cli/subprocess.h"
 #include "host/cli/supervisor.h"
+#include "host/log/format.h"
 
 namespace parigot::cli {
 namespace {
@@ -48,6 +50,30 @@ Outcome Parigot(std::vector<std::string> args) {
   return outcome;
 }
 
+// A descriptor written into a directory of its own, removed with it.
+class TempDescriptor {
+ public:
+  TempDescriptor(const std::string& name, const std::string& toml) {
+    std::string pattern = fs::temp_directory_path() / "command_test.XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    dir_ = pattern;
+    path_ = dir_ / name;
+    std::ofstream(path_) << toml;
+  }
+  ~TempDescriptor() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  TempDescriptor(const TempDescriptor&) = delete;
+  TempDescriptor& operator=(const TempDescriptor&) = delete;
+
+  std::string path() const { return path_.string(); }
+
+ private:
+  fs::path dir_;
+  fs::path path_;
+};
+
 const std::string kOneProcess = PARIGOT_EXAMPLES "/helloworld/helloworld.toml";
 const std::string kNetworked = PARIGOT_EXAMPLES "/helloworld/helloworld-net.toml";
 
@@ -76,10 +102,7 @@ TEST(CommandTest, UpOnADeploymentWithoutHosts) {
 // A host that holds the whole application needs no peer: its lines are
 // tagged with its name, and `parigot up` runs it alone.
 TEST(CommandTest, RunWithHostTagsEachLineWithTheHostAndUpRunsIt) {
-  std::string dir_pattern = fs::temp_directory_path() / "command_test.XXXXXX";
-  ASSERT_NE(mkdtemp(dir_pattern.data()), nullptr);
-  fs::path descriptor = fs::path(dir_pattern) / "solo.toml";
-  std::ofstream(descriptor) << R"([config.solo.host.front]
+  TempDescriptor descriptor("solo.toml", R"([config.solo.host.front]
 Listen = "127.0.0.1:17391"
 [config.solo.host.back]
 Listen = "127.0.0.1:17392"
@@ -90,23 +113,54 @@ Host = "front"
 WasmPath = "hello.wasm"
 Main = true
 Host = "front"
-)";
-  Outcome o = Parigot({"run", descriptor.string(), "--host", "front", "--engine",
-                       "interp"});
+)");
+  Outcome o = Parigot({"run", descriptor.path(), "--host", "front", "--engine", "interp"});
   EXPECT_EQ(o.exit_code, 0) << o.output;
   EXPECT_THAT(o.output, HasSubstr("[front/helloworld] bonjour world"));
   // Without --host, the same deployment runs in one process, untagged.
-  Outcome whole = Parigot({"run", descriptor.string(), "--engine", "interp"});
+  Outcome whole = Parigot({"run", descriptor.path(), "--engine", "interp"});
   EXPECT_EQ(whole.exit_code, 0) << whole.output;
   EXPECT_THAT(whole.output, HasSubstr("[helloworld] bonjour world"));
   EXPECT_THAT(whole.output, Not(HasSubstr("[front/")));
   // `up` starts front only (back has nothing to run), and ends with it.
-  Outcome up = Parigot({"up", descriptor.string(), "--engine", "interp"});
+  Outcome up = Parigot({"up", descriptor.path(), "--engine", "interp"});
   EXPECT_EQ(up.exit_code, 0) << up.output;
   EXPECT_THAT(up.output, HasSubstr("[up] host back has nothing to run: not started"));
   EXPECT_THAT(up.output, HasSubstr("[front/helloworld] bonjour world"));
   EXPECT_THAT(up.output, HasSubstr("[up] host front exited with code 0"));
-  fs::remove_all(dir_pattern);
+}
+
+// With --log-format json, every line `up` writes is JSON, even what a host
+// says outside its log: here, that its Listen address is taken.
+TEST(CommandTest, UpInJsonWrapsWhatAHostWritesOutsideItsLog) {
+  int taken = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(17394);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(taken, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(taken, 1), 0);
+  TempDescriptor descriptor("taken.toml", R"([config.taken.host.front]
+Listen = "127.0.0.1:17394"
+[config.taken.microservice.helloworld]
+WasmPath = "test_exit_code.wasm"
+Main = true
+Host = "front"
+)");
+  Outcome up = Parigot({"up", descriptor.path(), "--engine", "interp", "--log-format", "json"});
+  close(taken);
+  EXPECT_EQ(up.exit_code, 2) << up.output;
+  std::istringstream lines(up.output);
+  int wrapped = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ASSERT_TRUE(log::IsJsonObject(line)) << line;
+    if (line.find(R"("source":"up","message":"parigot: host front: )") != std::string::npos) {
+      ++wrapped;
+    }
+  }
+  EXPECT_EQ(wrapped, 1) << up.output;
+  EXPECT_THAT(up.output,
+              HasSubstr(R"j("message":"exited with code 2 (host front exited with code 2)")j"));
 }
 
 // The pids of `parent`'s children, from /proc.
@@ -152,18 +206,20 @@ bool Listening(int port) {
 // `parigot up` killed with SIGKILL cannot stop its hosts: they stop
 // themselves rather than serve on, orphaned.
 TEST(CommandTest, HostsEndWhenUpIsKilled) {
-  std::string dir_pattern = fs::temp_directory_path() / "command_test.XXXXXX";
-  ASSERT_NE(mkdtemp(dir_pattern.data()), nullptr);
-  fs::path descriptor = fs::path(dir_pattern) / "server.toml";
-  // A host with a server and no program runs until it is stopped.
-  std::ofstream(descriptor) << R"([config.server.host.only]
+  // A host with a server and a program that waits runs until it is stopped.
+  TempDescriptor descriptor("server.toml", R"([config.server.host.only]
 Listen = "127.0.0.1:17393"
 [config.server.microservice.greet]
 WasmPath = "greet.wasm"
 Host = "only"
-)";
+[config.server.microservice.wait]
+WasmPath = "test_exit_code.wasm"
+Arg = ["0", "wait"]
+Main = true
+Host = "only"
+)");
   Result<Subprocess> up = Subprocess::Spawn(
-      {PARIGOT_BINARY, "up", descriptor.string(), "--engine", "interp"});
+      {PARIGOT_BINARY, "up", descriptor.path(), "--engine", "interp"});
   ASSERT_TRUE(up.ok()) << up.status().ToString();
   std::vector<pid_t> hosts;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -188,7 +244,6 @@ Host = "only"
   EXPECT_FALSE(Running(hosts[0])) << "host pid " << hosts[0] << " outlived up:\n"
                                   << state;
   if (Running(hosts[0])) kill(hosts[0], SIGKILL);
-  fs::remove_all(dir_pattern);
 }
 
 }  // namespace

@@ -14,6 +14,12 @@ std::string_view CommandName(deploy::RunMode mode) {
   return mode == deploy::RunMode::kRun ? "run" : "test";
 }
 
+// The programs that `mode` runs: Main ones, or Test ones.
+deploy::MicroserviceKind ProgramKind(deploy::RunMode mode) {
+  return mode == deploy::RunMode::kRun ? deploy::MicroserviceKind::kMain
+                                       : deploy::MicroserviceKind::kTest;
+}
+
 }  // namespace
 
 Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
@@ -30,6 +36,27 @@ Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                               deploy::HostNames(deployment));
 }
 
+Status CheckHasProgram(const deploy::DeploymentOptions& deployment,
+                       deploy::RunMode mode, std::string_view command) {
+  const deploy::MicroserviceKind wanted = ProgramKind(mode);
+  const deploy::MicroserviceKind other = ProgramKind(
+      mode == deploy::RunMode::kRun ? deploy::RunMode::kTest : deploy::RunMode::kRun);
+  bool has_other = false;
+  for (const deploy::MicroserviceOptions& ms : deployment.microservices) {
+    if (ms.kind == wanted) return Status::Ok();
+    has_other = has_other || ms.kind == other;
+  }
+  const std::string kind(deploy::MicroserviceKindName(wanted));
+  std::string message = Subject(deployment) + " has no " + kind +
+                        " program (a microservice with " + kind + " = true): " +
+                        std::string(command) + " would run its servers and never end";
+  if (has_other) {
+    message += mode == deploy::RunMode::kRun ? "; its Test programs run with parigot test"
+                                             : "; its Main program runs with parigot run";
+  }
+  return InvalidArgumentError(message);
+}
+
 Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                       deploy::RunMode mode, const HostCommand& command) {
   if (deployment.hosts.empty()) {
@@ -37,9 +64,12 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                                 " has no hosts: it runs as one process; use "
                                 "parigot " + std::string(CommandName(mode)));
   }
-  deploy::MicroserviceKind program = mode == deploy::RunMode::kRun
-                                         ? deploy::MicroserviceKind::kMain
-                                         : deploy::MicroserviceKind::kTest;
+  if (Status has_program = CheckHasProgram(
+          deployment, mode, mode == deploy::RunMode::kRun ? "parigot up" : "parigot up --test");
+      !has_program.ok()) {
+    return has_program;
+  }
+  const deploy::MicroserviceKind program = ProgramKind(mode);
   UpPlan plan;
   for (const deploy::HostOptions& host : deployment.hosts) {
     std::vector<const deploy::MicroserviceOptions*> placed =
@@ -52,21 +82,18 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
         .name = "host " + host.name,
         .argv = {command.argv0, std::string(CommandName(mode)), command.descriptor,
                  "-d", deployment.name, "--host", host.name, "--engine",
-                 command.engine},
+                 command.engine, "--log-format", command.log_format, "--log-level",
+                 command.log_level},
         .executable = command.executable,
         .is_program = std::any_of(placed.begin(), placed.end(),
                                   [&](const deploy::MicroserviceOptions* ms) {
                                     return ms->kind == program;
                                   }),
     };
-    if (command.verbose) child.argv.push_back("-v");
     plan.children.push_back(std::move(child));
   }
-  if (plan.children.empty()) {
-    return InvalidArgumentError(Subject(deployment) +
-                                ": no host has anything to run under parigot " +
-                                std::string(CommandName(mode)));
-  }
+  // Every microservice is placed (deploy/validate.cc), so the host of the
+  // program found above is among the children.
   return plan;
 }
 

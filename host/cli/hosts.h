@@ -1,6 +1,7 @@
-// What the `parigot` command does with a deployment's hosts (network mode,
-// docs/cli.md): it checks `run --host NAME`, and plans the processes that
-// `parigot up` starts, one `parigot run --host H` per host.
+// What the `parigot` command checks in a deployment before it runs it
+// (docs/cli.md): that it has a program to run, and with hosts (network
+// mode) `run --host NAME`; and how it plans the processes that `parigot up`
+// starts, one `parigot run --host H` per host.
 //
 // Thread safety: functions of their arguments only.
 #ifndef PARIGOT_HOST_CLI_HOSTS_H_
@@ -23,8 +24,20 @@ namespace parigot::cli {
 Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                      std::string_view host);
 
+// Checks that `deployment` has a program for `mode`: a Main program for
+// `parigot run` (and `up`), a Test program for `parigot test` (and `up
+// --test`), wherever it is placed. Without one, the servers would start
+// and serve for ever, waiting for a program that never comes. Error
+// (kInvalidArgument), naming the descriptor and `command` ("parigot run"):
+// "app.toml: deployment \"dev\" has no Main program (a microservice with
+// Main = true): parigot run would run its servers and never end", and
+// where the other command would run something, which it is.
+Status CheckHasProgram(const deploy::DeploymentOptions& deployment,
+                       deploy::RunMode mode, std::string_view command);
+
 // How `parigot up` runs each host: `<argv0> run|test <descriptor>
-// -d <deployment> --host <H> --engine <engine> [-v]`.
+// -d <deployment> --host <H> --engine <engine> --log-format <format>
+// --log-level <level>`.
 struct HostCommand {
   // The file to run: the parigot binary itself. REQUIRES: non-empty.
   std::string executable;
@@ -35,8 +48,10 @@ struct HostCommand {
   std::string descriptor;
   // Engine for microservices whose descriptor entry names none.
   std::string engine = "aot";
-  // Children log debug lines too (-v).
-  bool verbose = false;
+  // How the children write their logs (`--log-format`, `--log-level`): as
+  // `up` writes its own, so that the merged log is of one kind.
+  std::string log_format = "text";
+  std::string log_level = "info";
 };
 
 struct UpPlan {
@@ -51,7 +66,8 @@ struct UpPlan {
 // Plans `parigot up` (with `mode` kTest: `parigot up --test`) for
 // `deployment`, whose name every child is given with -d. Errors
 // (kInvalidArgument), naming the descriptor: the deployment has no hosts
-// (it runs in one process: use `parigot run`); no host has anything to run.
+// (it runs in one process: use `parigot run`); it has no program for the
+// mode (CheckHasProgram).
 Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                       deploy::RunMode mode, const HostCommand& command);
 

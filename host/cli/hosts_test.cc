@@ -91,19 +91,22 @@ TEST(PlanUpTest, OneChildPerHostWithSomethingToRun) {
   EXPECT_EQ(front.executable, "/proc/self/exe");
   EXPECT_THAT(front.argv,
               ElementsAre("/opt/bin/parigot", "run", "app.toml", "-d", "net",
-                          "--host", "front", "--engine", "interp"));
+                          "--host", "front", "--engine", "interp", "--log-format", "text",
+                          "--log-level", "info"));
   const ChildSpec& back = plan->children[1];
   EXPECT_EQ(back.name, "host back");
   EXPECT_FALSE(back.is_program);
   EXPECT_THAT(back.argv, ElementsAre("/opt/bin/parigot", "run", "app.toml", "-d",
-                                     "net", "--host", "back", "--engine", "interp"));
+                                     "net", "--host", "back", "--engine", "interp",
+                                     "--log-format", "text", "--log-level", "info"));
   // lab holds only a Test program: nothing to run under `parigot run`.
   EXPECT_THAT(plan->idle_hosts, ElementsAre("lab"));
 }
 
-TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithVerbose) {
+TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithUpsLogFlags) {
   HostCommand command = Command();
-  command.verbose = true;
+  command.log_format = "json";
+  command.log_level = "debug";
   Result<UpPlan> plan = PlanUp(Networked(), RunMode::kTest, command);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   ASSERT_EQ(plan->children.size(), 2u);
@@ -113,7 +116,8 @@ TEST(PlanUpTest, TestModeRunsTheTestProgramsHostsWithVerbose) {
   EXPECT_TRUE(plan->children[1].is_program);
   EXPECT_THAT(plan->children[1].argv,
               ElementsAre("/opt/bin/parigot", "test", "app.toml", "-d", "net",
-                          "--host", "lab", "--engine", "interp", "-v"));
+                          "--host", "lab", "--engine", "interp", "--log-format", "json",
+                          "--log-level", "debug"));
   EXPECT_THAT(plan->idle_hosts, ElementsAre("front"));
 }
 
@@ -139,13 +143,39 @@ TEST(PlanUpTest, DeploymentWithoutHostsIsAnError) {
               HasSubstr("use parigot test"));
 }
 
-TEST(PlanUpTest, NothingToRunIsAnError) {
+// Servers alone would serve for ever: `up` refuses to start them.
+TEST(PlanUpTest, NoProgramForTheModeIsAnError) {
   DeploymentOptions d = Networked();
-  d.microservices = {Placed("hello", MicroserviceKind::kMain, {"front"})};
+  d.microservices = {Placed("hello", MicroserviceKind::kMain, {"front"}),
+                     Placed("greet", MicroserviceKind::kServer, {"back"})};
   Result<UpPlan> plan = PlanUp(d, RunMode::kTest, Command());
   ASSERT_FALSE(plan.ok());
-  EXPECT_THAT(plan.status().message(),
-              HasSubstr("no host has anything to run under parigot test"));
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(plan.status().message(),
+            "app.toml: deployment \"net\" has no Test program (a microservice with Test = "
+            "true): parigot up --test would run its servers and never end; its Main "
+            "program runs with parigot run");
+  d.microservices.erase(d.microservices.begin());
+  EXPECT_EQ(PlanUp(d, RunMode::kRun, Command()).status().message(),
+            "app.toml: deployment \"net\" has no Main program (a microservice with Main = "
+            "true): parigot up would run its servers and never end");
+}
+
+TEST(CheckHasProgramTest, EachModeNeedsItsOwnKindOfProgram) {
+  EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kRun, "parigot run").ok());
+  EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kTest, "parigot test").ok());
+  DeploymentOptions servers = OneProcess();
+  servers.microservices.resize(1);  // greet, a server
+  Status run = CheckHasProgram(servers, RunMode::kRun, "parigot run");
+  EXPECT_EQ(run.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(run.message(),
+            "app.toml: deployment \"dev\" has no Main program (a microservice with Main = "
+            "true): parigot run would run its servers and never end");
+  DeploymentOptions tests_only = OneProcess();
+  tests_only.microservices.erase(tests_only.microservices.begin() + 1);  // hello
+  EXPECT_THAT(CheckHasProgram(tests_only, RunMode::kRun, "parigot run").message(),
+              HasSubstr("; its Test programs run with parigot test"));
+  EXPECT_TRUE(CheckHasProgram(tests_only, RunMode::kTest, "parigot test").ok());
 }
 
 }  // namespace

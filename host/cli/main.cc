@@ -1,8 +1,9 @@
 // The `parigot` command. See docs/cli.md.
 //
 //   parigot run  app.toml [--deployment NAME] [--engine aot|interp] [--host H]
+//                [--log-format text|json] [--log-level debug|info|warn|error]
 //   parigot test app.toml [...]
-//   parigot up   app.toml [--deployment NAME] [--engine aot|interp] [--test]
+//   parigot up   app.toml [--deployment NAME] [--engine aot|interp] [--test] [--log-...]
 //   parigot check app.toml [--deployment NAME]
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -12,16 +13,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <vector>
 
 #include "host/cli/hosts.h"
 #include "host/cli/supervisor.h"
 #include "host/engine/make_engine.h"
-#include "host/log/escape.h"
+#include "host/log/format.h"
+#include "host/log/sink.h"
 #include "host/runtime/application.h"
 #include "host/scaffold/scaffold.h"
 #include "parigot/deploy/descriptor.h"
@@ -40,32 +41,58 @@ std::vector<std::filesystem::path> DefaultWasmDirs() {
           exe.parent_path().parent_path() / "share" / "parigot" / "wasm"};
 }
 
-std::shared_ptr<spdlog::logger> MakeLogger(bool verbose) {
-  auto logger = spdlog::stdout_color_mt("parigot");
-  logger->set_pattern("%H:%M:%S.%e %^%-5l%$ %v");
-  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
-  logger->flush_on(spdlog::level::trace);
-  return logger;
-}
-
-spdlog::level::level_enum ToSpdlog(parigot::kernel::LogLevel level) {
-  switch (level) {
-    case parigot::kernel::LogLevel::kDebug: return spdlog::level::debug;
-    case parigot::kernel::LogLevel::kInfo: return spdlog::level::info;
-    case parigot::kernel::LogLevel::kWarn: return spdlog::level::warn;
-    case parigot::kernel::LogLevel::kError: return spdlog::level::err;
-  }
-  return spdlog::level::info;
-}
+using parigot::log::Level;
 
 struct CommonFlags {
   std::string descriptor;
   std::string deployment;
   std::string engine = "aot";  // the default engine (DESIGN.md section 5)
-  bool verbose = false;
+  bool verbose = false;        // the same as --log-level debug
+  std::string log_format = "text";
+  std::string log_level = "info";
   std::string host;   // run, test: the one host to run
   bool test = false;  // up: run the Test programs
 };
+
+// The least level logged: --log-level, or debug with -v (CLI11 has checked
+// both, and that they are not given together).
+std::string LogLevelName(const CommonFlags& flags) {
+  return flags.verbose ? "debug" : flags.log_level;
+}
+
+// The one log on stdout, as the flags ask.
+std::shared_ptr<parigot::log::Sink> MakeSink(const CommonFlags& flags) {
+  return std::make_shared<parigot::log::Sink>(parigot::log::SinkOptions{
+      .format = parigot::log::ParseFormat(flags.log_format).value_or(parigot::log::Format::kText),
+      .level = parigot::log::ParseLevel(LogLevelName(flags)).value_or(Level::kInfo),
+      .host = flags.host});
+}
+
+// The last line of run, test and up, at info level but written whatever
+// --log-level says: "exited with code 3 (Main program shop exited with
+// code 3)". In JSON, the code and the reason are members too, for
+// machines; in text the words say them.
+void LogExit(parigot::log::Sink& sink, std::string_view source, int code,
+             const std::string& reason) {
+  std::string message = "exited with code " + std::to_string(code);
+  if (!reason.empty()) message += " (" + reason + ")";
+  std::vector<parigot::log::Field> fields;
+  if (sink.format() == parigot::log::Format::kJson) {
+    fields = {{"exit_code", int64_t{code}}, {"reason", reason}};
+  }
+  sink.WriteUnfiltered(Level::kInfo, source, message, fields);
+}
+
+Level FromSpdlog(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return Level::kDebug;
+    case spdlog::level::warn: return Level::kWarn;
+    case spdlog::level::err:
+    case spdlog::level::critical: return Level::kError;
+    default: return Level::kInfo;
+  }
+}
 
 std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags) {
   auto extra = DefaultWasmDirs();
@@ -106,23 +133,28 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
     std::cerr << "parigot: " << host.message() << "\n";
     return kExitUsage;
   }
-  auto logger = MakeLogger(flags.verbose);
+  // Servers alone would run for ever, waiting for a program that never
+  // comes. With --host, the program may be on another host.
+  if (parigot::Status program = parigot::cli::CheckHasProgram(
+          *deployment, mode,
+          mode == parigot::deploy::RunMode::kRun ? "parigot run" : "parigot test");
+      !program.ok()) {
+    std::cerr << "parigot: " << program.message() << "\n";
+    return kExitUsage;
+  }
+  // With --host, lines name their host too ("[front/helloworld]"), so that
+  // the merged log of `parigot up` says where each line comes from. Every
+  // line is its own, named by its true source: a name or a text holding a
+  // newline or a terminal control cannot forge another line (log/format.h).
+  std::shared_ptr<parigot::log::Sink> sink = MakeSink(flags);
   parigot::runtime::ApplicationOptions options;
   options.mode = mode;
   options.default_engine = flags.engine;
   options.host = flags.host;
-  // With --host, lines name their host too ("[front/helloworld]"), so that
-  // the merged log of `parigot up` says where each line comes from.
-  std::string prefix = flags.host.empty() ? "" : flags.host + "/";
-  // Every line is its own, named by its true source: a name or a text
-  // holding a newline or a terminal control cannot forge another line.
-  options.log = [logger, prefix = parigot::log::EscapeControl(prefix)](
-                    std::string_view source, parigot::kernel::LogLevel level,
-                    std::string_view text) {
-    std::string name = parigot::log::EscapeControl(source);
-    for (const std::string& line : parigot::log::EscapedLines(text)) {
-      logger->log(ToSpdlog(level), "[{}{}] {}", prefix, name, line);
-    }
+  options.log_level = sink->level();
+  options.log = [sink](std::string_view source, Level level, std::string_view text,
+                       std::span<const parigot::log::Field> fields) {
+    sink->Write(level, source, text, fields);
   };
   auto result = parigot::runtime::RunApplication(*deployment, options);
   if (!result.ok()) {
@@ -131,9 +163,7 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
               << result.status().message() << "\n";
     return kExitUsage;
   }
-  logger->debug("[{}parigot] application exited with code {}", prefix,
-                result->exit_code);
-  logger->flush();
+  LogExit(*sink, "parigot", result->exit_code, result->exit_reason);
   if (result->abandoned_guests > 0) {
     std::fflush(nullptr);
     std::_Exit(result->exit_code);
@@ -156,7 +186,8 @@ int Up(const CommonFlags& flags) {
       .argv0 = error ? "parigot" : self.string(),
       .descriptor = flags.descriptor,
       .engine = flags.engine,
-      .verbose = flags.verbose,
+      .log_format = flags.log_format,
+      .log_level = LogLevelName(flags),
   };
   parigot::Result<parigot::cli::UpPlan> plan =
       parigot::cli::PlanUp(*deployment, mode, command);
@@ -168,31 +199,36 @@ int Up(const CommonFlags& flags) {
   // and ends as usual rather than leaving its hosts without a supervisor.
   std::signal(SIGPIPE, SIG_IGN);
   setenv(kSupervisorPidEnvVar, std::to_string(getpid()).c_str(), 1);
-  auto logger = MakeLogger(flags.verbose);
+  std::shared_ptr<parigot::log::Sink> sink = MakeSink(flags);
   for (const std::string& host : plan->idle_hosts) {
-    logger->info("[up] host {} has nothing to run: not started", host);
+    sink->Write(Level::kInfo, "up", "host " + host + " has nothing to run: not started");
   }
+  const bool json = sink->format() == parigot::log::Format::kJson;
   parigot::cli::Supervisor supervisor(
       std::move(plan->children),
       {.output =
-           [](std::string_view line) {
-             // Children format their own lines; one thread writes them all.
-             std::fwrite(line.data(), 1, line.size(), stdout);
-             std::fputc('\n', stdout);
-             std::fflush(stdout);
+           [sink, json](std::string_view line) {
+             // Children format and filter their own lines, as they are told
+             // to (HostCommand), and up passes them on as they are. What a
+             // child writes outside its log (an error on its stderr before
+             // its log began, a crash) is not JSON: in JSON, up wraps it in
+             // a message of its own, whatever up's level.
+             if (!json || parigot::log::IsJsonObject(line)) {
+               sink->WriteLine(line);
+             } else {
+               sink->WriteUnfiltered(Level::kWarn, "up", line);
+             }
            },
        .report =
-           [logger](spdlog::level::level_enum level, std::string_view text) {
-             for (const std::string& line : parigot::log::EscapedLines(text)) {
-               logger->log(level, "[up] {}", line);
-             }
+           [sink](spdlog::level::level_enum level, std::string_view text) {
+             sink->Write(FromSpdlog(level), "up", text);
            }});
   parigot::Result<int> exit_code = supervisor.Run();
   if (!exit_code.ok()) {
     std::cerr << "parigot: " << exit_code.status().message() << "\n";
     return kExitUsage;
   }
-  logger->debug("[up] application exited with code {}", *exit_code);
+  LogExit(*sink, "up", *exit_code, supervisor.exit_reason());
   return *exit_code;
 }
 
@@ -260,7 +296,17 @@ int main(int argc, char** argv) {
                         "engine for microservices whose descriptor names none "
                         "(aot: native code, the default; interp: the wabt interpreter)")
         ->check(CLI::IsMember(engines));
-    command->add_flag("-v,--verbose", flags.verbose, "log debug lines too");
+    command->add_option("--log-format", flags.log_format,
+                        "how the log is written: text (the default) or json (one "
+                        "object per line)")
+        ->check(CLI::IsMember({"text", "json"}));
+    CLI::Option* level =
+        command
+            ->add_option("--log-level", flags.log_level,
+                         "the least level logged: debug, info (the default), warn or error")
+            ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+    command->add_flag("-v,--verbose", flags.verbose, "log debug lines too (--log-level debug)")
+        ->excludes(level);
   }
   for (CLI::App* command : {run, test}) {
     command->add_option("--host", flags.host,

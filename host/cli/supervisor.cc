@@ -22,12 +22,18 @@ using Clock = std::chrono::steady_clock;
 using Level = spdlog::level::level_enum;
 
 // Reads a non-blocking eventfd or signalfd dry; true if it held anything.
-bool Drain(int fd) {
+// For a signalfd, `*signal` (if given and still 0) becomes the first signal
+// read.
+bool Drain(int fd, int* signal = nullptr) {
   bool any = false;
   signalfd_siginfo buffer[8];  // also fits an eventfd's 8-byte counter
   for (;;) {
     ssize_t n = read(fd, buffer, sizeof buffer);
     if (n > 0) {
+      if (signal != nullptr && *signal == 0 &&
+          static_cast<size_t>(n) >= sizeof(signalfd_siginfo)) {
+        *signal = static_cast<int>(buffer[0].ssi_signo);
+      }
       any = true;
       continue;
     }
@@ -92,8 +98,14 @@ class Supervisor::Loop {
     }
   }
 
+  // Why Run() ended, once it has (Supervisor::exit_reason).
+  const std::string& reason() const { return reason_; }
+
   Result<int> Run() {
-    if (TakeInterrupts()) return kExitInterrupted;
+    if (TakeInterrupts()) {
+      reason_ = InterruptReason();
+      return kExitInterrupted;
+    }
     Status started = StartAll();
     while (AnyLive()) {
       WaitForEvents();
@@ -143,7 +155,7 @@ class Supervisor::Loop {
         Status error(process.status().code(), "cannot start " + child.spec->name +
                                                   ": " + process.status().message());
         Report(Level::err, error.message());
-        BeginStop(std::nullopt);
+        BeginStop(std::nullopt, error.message());
         return error;
       }
       child.process.emplace(std::move(*process));
@@ -202,15 +214,23 @@ class Supervisor::Loop {
 
   bool TakeInterrupts() {
     bool woken = Drain(wake_fd_);
-    bool signalled = signal_fd_ >= 0 && Drain(signal_fd_);
+    bool signalled = signal_fd_ >= 0 && Drain(signal_fd_, &signal_);
     return woken || signalled;
+  }
+
+  std::string InterruptReason() const {
+    switch (signal_) {
+      case SIGINT: return "interrupted by SIGINT";
+      case SIGTERM: return "terminated by SIGTERM";
+      default: return "interrupted";
+    }
   }
 
   void OnInterrupt() {
     switch (phase_) {
       case Phase::kRunning:
         Report(Level::info, "interrupted: stopping every child");
-        BeginStop(kExitInterrupted);
+        BeginStop(kExitInterrupted, InterruptReason());
         break;
       case Phase::kStopping:
         Report(Level::warn, "interrupted again: killing every child");
@@ -253,7 +273,11 @@ class Supervisor::Loop {
       return;
     }
     bool counts = child.spec->is_program || !has_programs_;
-    if (counts && !exit_code_ && status.code() != 0) exit_code_ = status.code();
+    if (counts && !exit_code_ && status.code() != 0) {
+      exit_code_ = status.code();
+      failure_ = name + " " + status.ToString();
+    }
+    if (counts) last_ended_ = name;
     if (child.spec->is_program || !status.exited) {
       Report(status.exited ? Level::info : Level::err, name + " " + status.ToString());
       return;
@@ -280,16 +304,25 @@ class Supervisor::Loop {
   // The application is over when its last program has ended, or, with no
   // program, when every child has.
   void CheckOver() {
+    size_t counted = 0;
     for (const Child& child : children_) {
-      if (child.live() && (child.spec->is_program || !has_programs_)) return;
+      if (!child.spec->is_program && has_programs_) continue;
+      if (child.live()) return;
+      ++counted;
     }
-    BeginStop(exit_code_.value_or(0));
+    BeginStop(exit_code_.value_or(0),
+              !failure_.empty() ? failure_
+              : counted == 1    ? last_ended_ + " ended"
+                                : "all " + std::to_string(counted) +
+                                   (has_programs_ ? " program children" : " children") +
+                                   " ended");
   }
 
-  // The application is over with `exit_code` (nullopt: none, Run fails):
-  // asks every child still running to end.
-  void BeginStop(std::optional<int> exit_code) {
+  // The application is over with `exit_code` (nullopt: none, Run fails)
+  // for `reason`: asks every child still running to end.
+  void BeginStop(std::optional<int> exit_code, std::string reason) {
     exit_code_ = exit_code;
+    reason_ = std::move(reason);
     phase_ = Phase::kStopping;
     deadline_ = Clock::now() + options_.grace;
     for (Child& child : children_) {
@@ -339,6 +372,10 @@ class Supervisor::Loop {
   Clock::time_point deadline_;      // of the current phase, when not kRunning
   bool cut_short_ = false;          // a second interrupt ended the grace
   std::optional<int> exit_code_;    // the first non-zero code that counts
+  std::string failure_;             // how the child that gave it ended
+  std::string last_ended_;          // the name of the last child that counts
+  std::string reason_;              // why the application ended
+  int signal_ = 0;                  // the first SIGINT or SIGTERM taken
   std::vector<pollfd> pollfds_;     // of the current WaitForEvents
   std::vector<Watched> watched_;    // parallel to pollfds_
 };
@@ -361,7 +398,9 @@ Result<int> Supervisor::Run() {
     if (signals->fd() < 0) return InternalError(std::string("signalfd: ") + strerror(errno));
   }
   Loop loop(children_, options_, wake_fd_, signals ? signals->fd() : -1);
-  return loop.Run();
+  Result<int> exit_code = loop.Run();
+  exit_reason_ = loop.reason();
+  return exit_code;
 }
 
 void Supervisor::Interrupt() {

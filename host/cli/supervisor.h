@@ -131,6 +131,13 @@ class Supervisor {
   // called before Run(), which then stops at once.
   void Interrupt();
 
+  // After Run(): why the application ended, to complete "exited with code
+  // N (...)": the first failing program child's end ("host front exited
+  // with code 3", "host front was killed by signal 9"), else "host front
+  // ended" or "all 2 program children ended"; "interrupted by SIGINT",
+  // "terminated by SIGTERM", "interrupted" (Interrupt()).
+  const std::string& exit_reason() const { return exit_reason_; }
+
  private:
   class Loop;
 
@@ -138,6 +145,7 @@ class Supervisor {
   SupervisorOptions options_;
   int wake_fd_ = -1;    // an eventfd; Interrupt() writes to it
   int wake_error_ = 0;  // errno if it could not be made
+  std::string exit_reason_;
 };
 
 }  // namespace parigot::cli

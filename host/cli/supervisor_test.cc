@@ -103,6 +103,7 @@ class SupervisorTest : public ::testing::Test {
     auto start = Clock::now();
     Result<int> result = supervisor.Run();
     elapsed_ = Clock::now() - start;
+    exit_reason_ = supervisor.exit_reason();
     if (helper_.joinable()) helper_.join();
     return result;
   }
@@ -137,6 +138,7 @@ class SupervisorTest : public ::testing::Test {
   std::vector<Report> reports_;
   std::vector<std::string> all_;    // both, in order
   Clock::duration elapsed_{};
+  std::string exit_reason_;         // the Supervisor's, after Run()
   std::function<void(Supervisor&)> before_run_;
   std::thread helper_;  // started by before_run_, joined by Run()
 };
@@ -159,6 +161,7 @@ TEST_F(SupervisorTest, ProgramCodeEndsTheRunAndServersAreTerminated) {
   EXPECT_TRUE(Reported(Level::info, "host front exited with code 5"));
   EXPECT_THAT(ReportsAtLeast(Level::warn), ::testing::IsEmpty());
   EXPECT_LT(elapsed_, std::chrono::seconds(10));
+  EXPECT_EQ(exit_reason_, "host front exited with code 5");
 }
 
 TEST_F(SupervisorTest, ANonZeroProgramCodeWinsOverZero) {
@@ -181,6 +184,7 @@ TEST_F(SupervisorTest, TheFirstNonZeroProgramCodeWins) {
       });
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, 3);
+  EXPECT_EQ(exit_reason_, "host b exited with code 3");
 }
 
 TEST_F(SupervisorTest, AServerDyingEarlyIsReportedAndTheProgramStillEndsTheRun) {
@@ -212,6 +216,7 @@ TEST_F(SupervisorTest, AProgramKilledBySignalIsReportedAndGives128PlusN) {
                          {.grace = std::chrono::seconds(20)});
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, 137);
+  EXPECT_EQ(exit_reason_, "host front was killed by signal 9");
   EXPECT_TRUE(Reported(Level::err, "host front was killed by signal 9"));
   // The server ended on SIGTERM within the grace period: not a failure.
   EXPECT_THAT(ReportsAtLeast(Level::warn),
@@ -231,6 +236,7 @@ TEST_F(SupervisorTest, AServerExitingJustBeforeTheProgramIsNotAFailure) {
                        "host back ended with the application: exited with code 0"));
   EXPECT_THAT(ReportsAtLeast(Level::warn), ::testing::IsEmpty());
   EXPECT_LT(elapsed_, std::chrono::seconds(10));
+  EXPECT_EQ(exit_reason_, "host front ended");
 }
 
 // A server that fails (here: exit 2, as a host that cannot listen) just
@@ -256,6 +262,7 @@ TEST_F(SupervisorTest, WithoutProgramsTheRunEndsWhenEveryChildHasEnded) {
   EXPECT_TRUE(Reported(Level::debug, "host b ended with the application: exited with code 6"));
   EXPECT_THAT(ReportsAtLeast(Level::warn), ::testing::IsEmpty());
   EXPECT_LT(elapsed_, std::chrono::seconds(10));
+  EXPECT_EQ(exit_reason_, "host a exited with code 6");
 }
 
 TEST_F(SupervisorTest, WithoutProgramsAServerEndingAloneIsAnEarlyEnd) {
@@ -290,6 +297,7 @@ TEST_F(SupervisorTest, SigtermToTheSupervisorStopsEveryChildWith130) {
   sender.join();
   ASSERT_TRUE(code.ok()) << code.status().ToString();
   EXPECT_EQ(*code, kExitInterrupted);
+  EXPECT_EQ(exit_reason_, "terminated by SIGTERM");
   EXPECT_THAT(lines_, Contains("server stopping"));
   EXPECT_TRUE(Reported(Level::info, "interrupted: stopping every child"));
   EXPECT_THAT(ReportsAtLeast(Level::warn), ::testing::IsEmpty());
@@ -303,6 +311,7 @@ TEST_F(SupervisorTest, InterruptStopsEveryChildWith130) {
       {.grace = std::chrono::seconds(20), .handle_signals = false});
   ASSERT_TRUE(code.ok());
   EXPECT_EQ(*code, kExitInterrupted);
+  EXPECT_EQ(exit_reason_, "interrupted");
   EXPECT_THAT(lines_, Contains("server stopping"));
   EXPECT_THAT(ReportsAtLeast(Level::warn), ::testing::IsEmpty());
 }

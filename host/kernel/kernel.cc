@@ -54,7 +54,10 @@ GuestId Kernel::AddGuest(std::string name, GuestKind kind, std::string origin,
   guest->method_limit_uses.resize(guest->method_limits.size());
   guest->restart = options.restart;
   GuestId id = guest->id;
-  if (kind != GuestKind::kService) ++programs_running_;
+  if (kind != GuestKind::kService) {
+    ++programs_running_;
+    ++programs_;
+  }
   guests_by_id_[id] = guest.get();
   guests_.push_back(std::move(guest));
   return id;
@@ -95,13 +98,14 @@ Err Kernel::Export(GuestId id, const std::vector<ServiceName>& names,
     if (it != services_by_name_.end() && it->second->exporter != nullptr &&
         it->second->exporter != guest) {
       const Guest* other = it->second->exporter;
-      options_.log(guest->name, LogLevel::kError,
-                   name.ToString() + " is exported twice: by " + other->name +
-                       " (" + other->origin + ") and by " + guest->name +
-                       " (" + guest->origin + ")");
+      Report(guest->name, LogLevel::kError,
+             name.ToString() + " is exported twice: by " + other->name +
+                 " (" + other->origin + ") and by " + guest->name +
+                 " (" + guest->origin + ")");
       // Which of the two should serve is unknowable: the application cannot
       // start.
-      ExitAllLocked(kExitStartupFailed);
+      ExitAllLocked(kExitStartupFailed,
+                    "start-up failed: " + name.ToString() + " is exported twice");
       return sc::ServiceAlreadyClosedOrExported;
     }
   }
@@ -181,7 +185,8 @@ Err Kernel::Launch(GuestId id) {
     // A limit meant for a method that is not there: the deployment is not
     // what its author thinks, and nothing starts.
     FailStartupLocked(guest, sc::NotFound, problems);
-    ExitAllLocked(kExitStartupFailed);
+    ExitAllLocked(kExitStartupFailed, "start-up failed: a MethodTimeLimit of " +
+                                          guest->name + " fits none of its methods");
     return sc::NoError;
   }
   waiting_.push_back(guest);
@@ -437,15 +442,16 @@ void Kernel::Exit(GuestId id, int32_t code, bool all) {
   std::lock_guard lock(mu_);
   if (all) {
     Guest* guest = FindGuestLocked(id);
-    options_.log(guest ? guest->name : id.Short(), LogLevel::kInfo,
-                 "exit-all with code " + std::to_string(code));
-    ExitAllLocked(code);
+    std::string name = guest ? guest->name : id.Short();
+    Report(name, LogLevel::kInfo, "exit-all with code " + std::to_string(code));
+    ExitAllLocked(code, name + " called exit_all(" + std::to_string(code) + ")");
   }
 }
 
-void Kernel::Log(GuestId id, LogLevel level, std::string_view text) {
+void Kernel::Log(GuestId id, LogLevel level, std::string_view text,
+                 std::span<const LogField> fields) {
   std::string name = GuestName(id);
-  options_.log(name, level, text);
+  options_.log(name, level, text, fields);
 }
 
 }  // namespace parigot::kernel

@@ -63,7 +63,10 @@ struct KernelOptions {
   size_t max_in_flight = size_t{512} << 20;
   // The central log. Called from any thread, sometimes with kernel locks
   // held: it must not call back into the kernel. REQUIRES: set.
-  std::function<void(std::string_view source, LogLevel, std::string_view)> log;
+  LogFn log;
+  // The least level `log` writes. Guests learn it when they register, so
+  // that they do not send what would not be written. Default: kDebug.
+  LogLevel log_level = LogLevel::kDebug;
   // Stops the guest's running code soon (see engine::Instance::Interrupt);
   // the guest then ends as trapped. Called, with kernel locks held, when a
   // method runs past its time limit. Returns false if the guest cannot be
@@ -194,7 +197,11 @@ class Kernel {
   // Records a guest's wish to exit; with `all`, the whole application exits
   // with `code`. The caller then unwinds the guest and calls GuestEnded.
   void Exit(GuestId guest, int32_t code, bool all);
-  void Log(GuestId guest, LogLevel level, std::string_view text);
+  // A message from `guest` (the log system call), with its fields.
+  void Log(GuestId guest, LogLevel level, std::string_view text,
+           std::span<const LogField> fields = {});
+  // KernelOptions::log_level.
+  LogLevel log_level() const { return options_.log_level; }
 
   // --- Lifecycle, from the runtime ------------------------------------
 
@@ -234,14 +241,20 @@ class Kernel {
     kApplication,  // every host of the application (the federation is told)
     kProcess,      // this process only: a signal to it, or a peer's request
   };
-  // Asks every guest to exit and fixes the application's exit code (the
-  // first caller wins).
-  void ExitAll(int code, ExitScope scope = ExitScope::kApplication);
+  // Asks every guest to exit and fixes the application's exit code and why
+  // it ends (the first caller wins): `reason` completes "exited with code
+  // N (...)", e.g. "interrupted by SIGINT".
+  void ExitAll(int code, std::string reason,
+               ExitScope scope = ExitScope::kApplication);
 
   // Blocks until the application's exit code is fixed; returns it.
   int WaitForExit();
   // Non-blocking WaitForExit.
   std::optional<int> exit_code() const;
+  // Why the application ends ("Main program hello ended", "start-up
+  // failed: ...", "echo called exit_all(7)"); empty until the exit code is
+  // fixed.
+  std::string exit_reason() const;
 
   // True once the guest has ended for good (GuestEnded, without restart).
   bool HasEnded(GuestId guest) const;
@@ -310,6 +323,10 @@ class Kernel {
   class Deferred;
   using Clock = std::chrono::steady_clock;
 
+  // One of the kernel's own reports (it has no fields) into the log.
+  void Report(std::string_view source, LogLevel level, std::string_view text) const {
+    options_.log(source, level, text, {});
+  }
   Guest* FindGuestLocked(GuestId id) const;
   // The service named `name`, registered (with a new id) if unknown.
   Service* FindOrAddServiceLocked(const ServiceName& name);
@@ -325,14 +342,18 @@ class Kernel {
   bool ClosesCycleLocked(const Guest* start) const;
   void CheckCyclesLocked();
   void FailStartupLocked(Guest* guest, Err error, const std::string& detail);
-  void ExitAllLocked(int code, ExitScope scope = ExitScope::kApplication);
+  void ExitAllLocked(int code, std::string reason,
+                     ExitScope scope = ExitScope::kApplication);
   void Watchdog();
   void ExpireLocked(Clock::time_point now, Deferred& after);
   void KillLocked(const PendingCall& call);
   void KillGuestLocked(Guest* guest, const std::string& what);
   // The guest has ended for good: its services die and the calls waiting
   // for it fail; a program's end may end the application with `code`.
-  void EndForGoodLocked(Guest* guest, int code, Deferred& after);
+  // `how` it ended ("exited with code 3", "trapped", "ended") is part of
+  // the application's exit reason if it is the program that decides it.
+  void EndForGoodLocked(Guest* guest, int code, const std::string& how,
+                        Deferred& after);
   // A turn of `guest`'s code begins now (see Watchdog for the ordering).
   void BeginTurn(Guest* guest);
   // How long `guest`'s current turn may run.
@@ -395,8 +416,12 @@ class Kernel {
   std::optional<Clock::time_point> startup_began_;    // guarded by mu_
   bool startup_done_ = false;                         // guarded by mu_
   std::optional<int> exit_code_;                      // guarded by mu_
+  std::string exit_reason_;                           // guarded by mu_
   int programs_running_ = 0;                          // guarded by mu_
+  int programs_ = 0;                                  // guarded by mu_
   std::optional<int> programs_failed_code_;           // guarded by mu_
+  // How the program that gave programs_failed_code_ ended, for the reason.
+  std::string programs_failed_reason_;                // guarded by mu_
   bool stopping_ = false;                             // guarded by mu_
   // When the watchdog will next wake by itself.
   // When the watchdog wakes next (steady_clock ticks); 0 while it scans the

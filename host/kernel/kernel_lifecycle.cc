@@ -111,8 +111,8 @@ void Kernel::ReleaseLocked(Guest& guest) {
     for (Service* service : guest.exports) service->alive = true;
     for (IncomingCall& call : guest.held_calls) guest.mailbox.Put(std::move(call));
     guest.held_calls.clear();
-    options_.log(guest.name, LogLevel::kInfo,
-                 "running again (restart " + std::to_string(guest.restarts) + ")");
+    Report(guest.name, LogLevel::kInfo,
+           "running again (restart " + std::to_string(guest.restarts) + ")");
   }
 }
 
@@ -146,7 +146,10 @@ void Kernel::CheckCyclesLocked() {
     for (size_t i : cycle) {
       FailStartupLocked(guests_[i].get(), sc::DependencyCycle, detail);
     }
-    ExitAllLocked(kExitStartupFailed);
+    std::string names;
+    for (size_t i : cycle) names += nodes[i].name + " -> ";
+    ExitAllLocked(kExitStartupFailed, "start-up failed: dependency cycle " + names +
+                                          nodes[cycle.front()].name);
   }
 }
 
@@ -188,7 +191,7 @@ std::string Kernel::MethodLimitProblemsLocked(const Guest& guest) const {
 void Kernel::FailStartupLocked(Guest* guest, Err error,
                                const std::string& detail) {
   if (guest->state != Guest::State::kLaunched) return;
-  options_.log(guest->name, LogLevel::kError, "start-up failed: " + detail);
+  Report(guest->name, LogLevel::kError, "start-up failed: " + detail);
   guest->state = Guest::State::kRunning;  // no longer waiting for launch
   guest->startup_failed = true;
   guest->mailbox.Put(LaunchCompleted{error, detail});
@@ -234,22 +237,22 @@ bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> tr
   const bool restart = decision.kind == Kind::kRestart;
   if (restart) {
     guest->restarts = decision.total_restarts;
-    options_.log(guest->name, failed ? LogLevel::kError : LogLevel::kInfo,
-                 (guest->killed ? "restarting after " + cause : cause + "; restarting") +
-                     " in " + Milliseconds(decision.delay) + " (restart " +
-                     std::to_string(decision.total_restarts) + "; " +
-                     std::to_string(decision.restarts_in_window) + " of at most " +
-                     std::to_string(guest->restart.max_restarts) + " within " +
-                     Milliseconds(guest->restart.window) + ")");
+    Report(guest->name, failed ? LogLevel::kError : LogLevel::kInfo,
+           (guest->killed ? "restarting after " + cause : cause + "; restarting") +
+               " in " + Milliseconds(decision.delay) + " (restart " +
+               std::to_string(decision.total_restarts) + "; " +
+               std::to_string(decision.restarts_in_window) + " of at most " +
+               std::to_string(guest->restart.max_restarts) + " within " +
+               Milliseconds(guest->restart.window) + ")");
   } else if (decision.kind == Kind::kGiveUp) {
-    options_.log(guest->name, LogLevel::kError,
-                 (guest->killed ? "" : cause + "; ") + "restart limit reached (" +
-                     std::to_string(decision.restarts_in_window) + " restarts within " +
-                     Milliseconds(guest->restart.window) +
-                     ", MaxRestarts " + std::to_string(guest->restart.max_restarts) +
-                     "): the application ends");
+    Report(guest->name, LogLevel::kError,
+           (guest->killed ? "" : cause + "; ") + "restart limit reached (" +
+               std::to_string(decision.restarts_in_window) + " restarts within " +
+               Milliseconds(guest->restart.window) +
+               ", MaxRestarts " + std::to_string(guest->restart.max_restarts) +
+               "): the application ends");
   } else if (trap && !guest->killed) {
-    options_.log(guest->name, LogLevel::kError, cause);
+    Report(guest->name, LogLevel::kError, cause);
   }
   for (Service* service : guest->exports) service->alive = false;
   if (!guest->exports.empty() && federation_ != nullptr) {
@@ -283,9 +286,20 @@ bool Kernel::GuestEnded(GuestId id, int exit_code, std::optional<std::string> tr
     }
   }
   const int code = trap ? kExitProgramTrapped : exit_code;
-  if (decision.kind == Kind::kGiveUp) ExitAllLocked(kExitRestartLimit);
+  if (decision.kind == Kind::kGiveUp) {
+    ExitAllLocked(kExitRestartLimit,
+                  guest->name + " exceeded its restart limit (MaxRestarts " +
+                      std::to_string(guest->restart.max_restarts) + " within " +
+                      Milliseconds(guest->restart.window) + ")");
+  }
   if (!restart) {
-    EndForGoodLocked(guest, code, after);
+    EndForGoodLocked(guest,
+                     code,
+                     guest->killed    ? "was killed"
+                     : trap           ? "trapped"
+                     : exit_code != 0 ? "exited with code " + std::to_string(exit_code)
+                                      : "ended",
+                     after);
     return false;
   }
   guest->state = Guest::State::kRestarting;
@@ -319,7 +333,7 @@ bool Kernel::WaitToRestart(GuestId id) {
   Guest* guest = FindGuestLocked(id);
   guest->restart_waiter = nullptr;
   if (exit_code_) {
-    EndForGoodLocked(guest, 0, after);
+    EndForGoodLocked(guest, 0, "ended", after);
     return false;
   }
   // A new instance: it registers, exports, requires and launches again.
@@ -330,7 +344,8 @@ bool Kernel::WaitToRestart(GuestId id) {
   return true;
 }
 
-void Kernel::EndForGoodLocked(Guest* guest, int code, Deferred& after) {
+void Kernel::EndForGoodLocked(Guest* guest, int code, const std::string& how,
+                              Deferred& after) {
   guest->state = Guest::State::kEnded;
   guest->restarting = false;
   guest->held_calls.clear();
@@ -349,8 +364,19 @@ void Kernel::EndForGoodLocked(Guest* guest, int code, Deferred& after) {
   if (guest->kind != GuestKind::kService) {
     // The application ends with its last program; its code is the first
     // failure among them, or 0.
-    if (!programs_failed_code_ && code != 0) programs_failed_code_ = code;
-    if (--programs_running_ == 0) ExitAllLocked(programs_failed_code_.value_or(0));
+    const std::string kind = guest->kind == GuestKind::kMain ? "Main" : "Test";
+    const std::string ended = kind + " program " + guest->name + " " + how;
+    if (!programs_failed_code_ && code != 0) {
+      programs_failed_code_ = code;
+      programs_failed_reason_ = ended;
+    }
+    if (--programs_running_ == 0) {
+      ExitAllLocked(programs_failed_code_.value_or(0),
+                    programs_failed_code_ ? programs_failed_reason_
+                    : programs_ == 1      ? ended
+                                          : "all " + std::to_string(programs_) + " " +
+                                           kind + " programs ended");
+    }
   } else if (!startup_done_) {
     // Guests waiting for its services will never start.
     ReleaseLaunchedLocked();
@@ -363,14 +389,15 @@ void Kernel::StartGuests() {
   watchdog_cv_.notify_all();
 }
 
-void Kernel::ExitAll(int code, ExitScope scope) {
+void Kernel::ExitAll(int code, std::string reason, ExitScope scope) {
   std::lock_guard lock(mu_);
-  ExitAllLocked(code, scope);
+  ExitAllLocked(code, std::move(reason), scope);
 }
 
-void Kernel::ExitAllLocked(int code, ExitScope scope) {
+void Kernel::ExitAllLocked(int code, std::string reason, ExitScope scope) {
   if (exit_code_) return;
   exit_code_ = code;
+  exit_reason_ = std::move(reason);
   if (federation_ != nullptr && scope == ExitScope::kApplication) {
     federation_->ExitFixed(code);
   }
@@ -393,6 +420,11 @@ int Kernel::WaitForExit() {
 std::optional<int> Kernel::exit_code() const {
   std::lock_guard lock(mu_);
   return exit_code_;
+}
+
+std::string Kernel::exit_reason() const {
+  std::lock_guard lock(mu_);
+  return exit_reason_;
 }
 
 }  // namespace parigot::kernel

@@ -33,19 +33,26 @@ void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
 
 void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
   std::lock_guard lock(mu_);
+  auto it = calls_.find(call_id);
   // The answering host's exit is everyone's, and comes first.
   if (reply.application_exit) {
-    ExitAllLocked(*reply.application_exit, ExitScope::kProcess);
+    ExitAllLocked(*reply.application_exit,
+                  it == calls_.end() ? "another host ended the application"
+                                     : "the host serving " +
+                                           it->second.service->name.ToString() +
+                                           " ended the application",
+                  ExitScope::kProcess);
   }
-  auto it = calls_.find(call_id);
   if (it == calls_.end()) return;  // already failed by its deadline
   Guest* caller = it->second.caller;
-  if (reply.kernel_error != sc::NoError) {
-    options_.log(caller->name, LogLevel::kWarn,
-                 "call to " + it->second.service->name.ToString() + "." +
-                     MethodNameLocked(*it->second.service, it->second.method) +
-                     " failed: " + sc::KernelErr_Name(reply.kernel_error) +
-                     (reply.detail.empty() ? "" : ": " + reply.detail));
+  // The caller's SDK reports the failure ("call to ... failed:
+  // NetworkFailed"), once; what only this side knows, the peer and the
+  // transport's words, is for -v.
+  if (reply.kernel_error != sc::NoError && !reply.detail.empty()) {
+    Report(caller->name, LogLevel::kDebug,
+           "why the call to " + it->second.service->name.ToString() + "." +
+               MethodNameLocked(*it->second.service, it->second.method) + " failed (" +
+               sc::KernelErr_Name(reply.kernel_error) + "): " + reply.detail);
   }
   calls_.erase(it);
   if (caller->state == Guest::State::kEnded) return;

@@ -84,6 +84,8 @@ TEST_F(KernelTest, DuplicateExportNamesBothOrigins) {
             sc::ServiceAlreadyClosedOrExported);
   EXPECT_NE(LogText().find("first.toml:1"), std::string::npos) << LogText();
   EXPECT_NE(LogText().find("app.toml:9"), std::string::npos) << LogText();
+  EXPECT_EQ(kernel.WaitForExit(), kExitStartupFailed);
+  EXPECT_EQ(kernel.exit_reason(), "start-up failed: greeting.v1.Greeting is exported twice");
 }
 
 TEST_F(KernelTest, CycleFailsEveryMemberAndTheApplication) {
@@ -98,6 +100,7 @@ TEST_F(KernelTest, CycleFailsEveryMemberAndTheApplication) {
               std::string::npos);
   }
   EXPECT_EQ(kernel.WaitForExit(), kExitStartupFailed);
+  EXPECT_EQ(kernel.exit_reason(), "start-up failed: dependency cycle a -> b -> a");
 }
 
 TEST_F(KernelTest, UnexportedRequirementReportedAtStartupTimeout) {
@@ -109,6 +112,8 @@ TEST_F(KernelTest, UnexportedRequirementReportedAtStartupTimeout) {
   EXPECT_NE(std::get<LaunchCompleted>(event).detail.find("other.v1.Other"),
             std::string::npos);
   EXPECT_EQ(kernel.WaitForExit(), kExitStartupFailed);
+  EXPECT_EQ(kernel.exit_reason(),
+            "start-up failed: main did not start within the start-up timeout (50 ms)");
 }
 
 TEST_F(KernelTest, UnansweredCallTimesOut) {
@@ -281,8 +286,10 @@ TEST_F(KernelTest, MainExitCodeEndsApplication) {
   Kernel kernel(Options());
   GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {});
   GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  EXPECT_EQ(kernel.exit_reason(), "");  // not over yet
   kernel.GuestEnded(main, 3, std::nullopt);
   EXPECT_EQ(kernel.WaitForExit(), 3);
+  EXPECT_EQ(kernel.exit_reason(), "Main program main exited with code 3");
   // The service is asked to exit with the same code.
   Event event = Read(kernel, greet);
   while (std::holds_alternative<LaunchCompleted>(event)) event = Read(kernel, greet);
@@ -301,6 +308,24 @@ TEST_F(KernelTest, ApplicationEndsWithItsLastProgramAndFirstFailure) {
   EXPECT_FALSE(kernel.exit_code().has_value());
   kernel.GuestEnded(third, 9, std::nullopt);
   EXPECT_EQ(kernel.WaitForExit(), 4);
+  // The first failure is the reason too, not the last program's end.
+  EXPECT_EQ(kernel.exit_reason(), "Test program second exited with code 4");
+}
+
+TEST_F(KernelTest, ExitReasonNamesTheOnlyProgramOrCountsThemAll) {
+  Kernel one(Options());
+  GuestId main = Start(one, "main", GuestKind::kMain, {}, {});
+  one.GuestEnded(main, 0, std::nullopt);
+  EXPECT_EQ(one.WaitForExit(), 0);
+  EXPECT_EQ(one.exit_reason(), "Main program main ended");
+
+  Kernel two(Options());
+  GuestId first = Start(two, "first", GuestKind::kTest, {}, {});
+  GuestId second = Start(two, "second", GuestKind::kTest, {}, {});
+  two.GuestEnded(first, 0, std::nullopt);
+  two.GuestEnded(second, 0, std::nullopt);
+  EXPECT_EQ(two.WaitForExit(), 0);
+  EXPECT_EQ(two.exit_reason(), "all 2 Test programs ended");
 }
 
 TEST_F(KernelTest, ExitAllFromServiceWins) {
@@ -309,8 +334,10 @@ TEST_F(KernelTest, ExitAllFromServiceWins) {
   Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
   kernel.Exit(greet, 9, /*all=*/true);
   EXPECT_EQ(kernel.WaitForExit(), 9);
-  kernel.ExitAll(4);
+  kernel.ExitAll(4, "test");
   EXPECT_EQ(kernel.exit_code(), 9);
+  // The first reason stays with the first code.
+  EXPECT_EQ(kernel.exit_reason(), "greet called exit_all(9)");
 }
 
 TEST_F(KernelTest, TrappedProgramGivesTrapExitCode) {
@@ -318,6 +345,7 @@ TEST_F(KernelTest, TrappedProgramGivesTrapExitCode) {
   GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {});
   kernel.GuestEnded(main, 0, "out of bounds memory access");
   EXPECT_EQ(kernel.WaitForExit(), kExitProgramTrapped);
+  EXPECT_EQ(kernel.exit_reason(), "Main program main trapped");
 }
 
 TEST_F(KernelTest, SyscallsOutOfOrderAreBadState) {

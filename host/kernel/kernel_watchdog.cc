@@ -59,12 +59,12 @@ void Kernel::KillGuestLocked(Guest* guest, const std::string& what) {
     return;
   }
   if (!options_.interrupt || !options_.interrupt(guest->id)) {
-    options_.log(guest->name, LogLevel::kError, what + "; this engine cannot interrupt it");
+    Report(guest->name, LogLevel::kError, what + "; this engine cannot interrupt it");
     return;
   }
   guest->killed = true;
   guest->kill_reason = what;
-  options_.log(guest->name, LogLevel::kError, "killed: " + what);
+  Report(guest->name, LogLevel::kError, "killed: " + what);
 }
 
 void Kernel::Watchdog() {
@@ -131,12 +131,12 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     PendingCall& call = it->second;
     if (!call.caller_gone && call.deadline <= now) {
       // The caller's SDK reports the failure with the method's name.
-      options_.log(call.caller != nullptr ? call.caller->name : "net",
-                   LogLevel::kDebug,
-                   "call " + it->first.Short() + " to " +
-                       (call.callee != nullptr ? call.callee->name
-                                               : call.remote->Describe()) +
-                       " timed out");
+      Report(call.caller != nullptr ? call.caller->name : "net",
+             LogLevel::kDebug,
+             "call " + it->first.Short() + " to " +
+                 (call.callee != nullptr ? call.callee->name
+                                         : call.remote->Describe()) +
+                 " timed out");
       if (call.remote != nullptr) {
         after.Add([remote = call.remote, id = it->first] { remote->Cancel(id); });
       }
@@ -163,11 +163,13 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     return;
   }
   // Start-up timed out: say precisely what each waiting guest lacks.
+  std::string late;  // their names, for the exit reason
   for (auto& guest : guests_) {
     if (guest->state == Guest::State::kRunning ||
         guest->state == Guest::State::kEnded) {
       continue;
     }
+    late += (late.empty() ? "" : ", ") + guest->name;
     std::string detail;
     Err error = sc::RunTimeout;
     if (guest->starting.load() && (guest->killed || TurnBeganLocked(*guest))) {
@@ -210,10 +212,12 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
     if (guest->state == Guest::State::kLaunched) {
       FailStartupLocked(guest.get(), error, detail);
     } else {
-      options_.log(guest->name, LogLevel::kError, "start-up failed: " + detail);
+      Report(guest->name, LogLevel::kError, "start-up failed: " + detail);
     }
   }
-  ExitAllLocked(kExitStartupFailed);
+  ExitAllLocked(kExitStartupFailed,
+                "start-up failed: " + late + " did not start within the start-up timeout (" +
+                    std::to_string(options_.startup_timeout.count()) + " ms)");
   startup_done_ = true;
 }
 

@@ -104,7 +104,7 @@ TEST_F(SupervisionTest, TheApplicationsEndCutsTheBackOffShort) {
   ASSERT_TRUE(kernel.GuestEnded(greet, 0, "unreachable"));
   std::thread exit([&] {
     std::this_thread::sleep_for(milliseconds(20));
-    kernel.ExitAll(9);
+    kernel.ExitAll(9, "test");
   });
   EXPECT_FALSE(kernel.WaitToRestart(greet));  // within 20 ms, not 60 s
   exit.join();
@@ -125,6 +125,8 @@ TEST_F(SupervisionTest, PastItsRestartLimitTheApplicationEnds) {
                            "within 60000 ms, MaxRestarts 1): the application ends"),
             std::string::npos)
       << LogText();
+  EXPECT_EQ(kernel.exit_reason(),
+            "greet exceeded its restart limit (MaxRestarts 1 within 60000 ms)");
 }
 
 TEST_F(SupervisionTest, AGuestThatRequiresARestartingServiceWaitsForIt) {

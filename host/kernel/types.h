@@ -3,9 +3,13 @@
 #define PARIGOT_HOST_KERNEL_TYPES_H_
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 
+#include "host/log/record.h"
 #include "parigot/id.h"
 #include "parigot/syscall/v1/syscall.pb.h"
 
@@ -52,8 +56,16 @@ struct ExitRequested {
 using Event =
     std::variant<IncomingCall, CallResolved, LaunchCompleted, ExitRequested>;
 
-// Severity of a line in the central log.
-enum class LogLevel { kDebug, kInfo, kWarn, kError };
+// Severity of a message in the central log, and the key/value fields a
+// guest may attach to one (host/log/record.h).
+using LogLevel = log::Level;
+using LogField = log::Field;
+
+// The central log: `source` (a guest's name, or "net") says `text` at
+// `level`, with `fields` (a guest's own; the kernel's reports have none).
+using LogFn = std::function<void(std::string_view source, LogLevel level,
+                                 std::string_view text,
+                                 std::span<const LogField> fields)>;
 
 }  // namespace parigot::kernel
 

@@ -23,6 +23,12 @@ std::string EscapeControl(std::string_view text);
 // them with the name of whoever wrote it. Empty text gives one empty line.
 std::vector<std::string> EscapedLines(std::string_view text);
 
+// `text` as valid UTF-8: every maximal ill-formed subsequence (an invalid
+// byte, a sequence cut short, an overlong form, a surrogate, a code point
+// above U+10FFFF) becomes U+FFFD, as the Unicode standard recommends; valid
+// text is returned as it is. For formats that require UTF-8 (JSON).
+std::string ToValidUtf8(std::string_view text);
+
 }  // namespace parigot::log
 
 #endif  // PARIGOT_HOST_LOG_ESCAPE_H_

@@ -26,13 +26,16 @@ grpc::ServerUnaryReactor* ControlService::Services(
 grpc::ServerUnaryReactor* ControlService::ExitAll(
     grpc::CallbackServerContext* context, const v1::ExitAllRequest* request,
     v1::ExitAllResponse*) {
+  // This host's last line says so ("exited with code 0 (host front ended
+  // the application)"): once is enough, unless asked for more (-v).
   if (!kernel_.exit_code()) {
-    log_(kernel::LogLevel::kInfo,
+    log_(kernel::LogLevel::kDebug,
          "host " + request->from_host() + " ended the application with code " +
              std::to_string(request->code()));
   }
   // The sender tells every host itself: this one must not tell them again.
-  kernel_.ExitAll(request->code(), kernel::Kernel::ExitScope::kProcess);
+  kernel_.ExitAll(request->code(), "host " + request->from_host() + " ended the application",
+                  kernel::Kernel::ExitScope::kProcess);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

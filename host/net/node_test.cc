@@ -31,7 +31,8 @@ kernel::KernelOptions KernelOptionsFor(milliseconds startup = milliseconds(3000)
   kernel::KernelOptions options;
   options.startup_timeout = startup;
   options.call_timeout = call;
-  options.log = [](std::string_view, kernel::LogLevel, std::string_view) {};
+  options.log = [](std::string_view, kernel::LogLevel, std::string_view,
+                   std::span<const kernel::LogField>) {};
   return options;
 }
 
@@ -281,7 +282,7 @@ TEST(NodeTest, ExitAllReachesThePeers) {
   BackHost back;
   FrontHost front(back.address());
   ASSERT_EQ(front.WaitLaunch().error, sc::NoError);
-  front.kernel().ExitAll(5);
+  front.kernel().ExitAll(5, "test");
   front.node().Shutdown();  // waits for the announcement
   EXPECT_EQ(back.kernel().exit_code(), std::optional<int>(5));
 }
@@ -290,7 +291,7 @@ TEST(NodeTest, SignalledHostEndsAlone) {
   BackHost back;
   FrontHost front(back.address());
   ASSERT_EQ(front.WaitLaunch().error, sc::NoError);
-  front.kernel().ExitAll(130, Kernel::ExitScope::kProcess);
+  front.kernel().ExitAll(130, "test", Kernel::ExitScope::kProcess);
   front.node().Shutdown();
   EXPECT_EQ(back.kernel().exit_code(), std::nullopt);
 }

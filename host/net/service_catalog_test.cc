@@ -87,7 +87,7 @@ TEST(ServiceCatalogTest, SharedImportsFromSeveralGuestsMerge) {
                           "test.v1.CycleB", "test.v1.Echo", "test.v1.Relay"));
   Result<std::vector<std::string>> methods = catalog.MethodNames("test.v1.Echo");
   ASSERT_TRUE(methods.ok());
-  EXPECT_THAT(*methods, ElementsAre("Reflect", "ExitAll", "Stall", "Busy", "Linger"));
+  EXPECT_THAT(*methods, ElementsAre("Reflect", "ExitAll", "Stall", "Busy", "Linger", "Crunch"));
 }
 
 TEST(ServiceCatalogTest, FilesMayComeInAnyOrder) {

@@ -241,6 +241,7 @@ Result<ApplicationResult> RunApplication(
   kernel_options.max_message_size = deployment.max_message_size;
   kernel_options.max_in_flight = deployment.MaxInFlight();
   kernel_options.log = options.log;
+  kernel_options.log_level = options.log_level;
   kernel_options.interrupt = [table](GuestId guest) {
     std::lock_guard lock(table->mu);
     auto it = table->entries.find(guest);
@@ -261,7 +262,7 @@ Result<ApplicationResult> RunApplication(
   auto kernel = std::make_unique<kernel::Kernel>(kernel_options);
 
   auto net_log = [log = options.log](LogLevel level, std::string_view text) {
-    log("net", level, text);
+    log("net", level, text, {});
   };
   ModuleCache modules(!options.host.empty() || !deployment.externals.empty(),
                       net_log);
@@ -283,7 +284,8 @@ Result<ApplicationResult> RunApplication(
                 "running on engine " + engine_name +
                     (guest_options.time_scale == 1
                          ? std::string()
-                         : " (time limits x" + std::to_string(guest_options.time_scale) + ")"));
+                         : " (time limits x" + std::to_string(guest_options.time_scale) + ")"),
+                {});
 
     auto guest = std::make_unique<RunningGuest>();
     guest->name = ms->name;
@@ -299,7 +301,7 @@ Result<ApplicationResult> RunApplication(
     wasi.env = ms->env;
     if (deployment.timezone) wasi.env.push_back("TZ=" + *deployment.timezone);
     wasi.sink = [log = options.log, name = ms->name](int fd, std::string_view line) {
-      log(name, fd == 2 ? LogLevel::kWarn : LogLevel::kInfo, line);
+      log(name, fd == 2 ? LogLevel::kWarn : LogLevel::kInfo, line, {});
     };
     if (Status started = guest->StartInstance(*kernel, *table); !started.ok()) {
       return Status(started.code(), deploy::DescribeKey(*ms, "") + ": " + started.message());
@@ -342,6 +344,7 @@ Result<ApplicationResult> RunApplication(
 
   ApplicationResult result;
   result.exit_code = kernel->WaitForExit();
+  result.exit_reason = kernel->exit_reason();
 
   bool all_ended =
       scheduler->JoinUntil(std::chrono::steady_clock::now() + options.exit_grace);
@@ -360,9 +363,9 @@ Result<ApplicationResult> RunApplication(
     for (auto& guest : guests) {
       if (!kernel->HasEnded(guest->id)) {
         options.log(guest->name, LogLevel::kError,
-                    "did not exit within " +
-                        std::to_string(options.exit_grace.count()) +
-                        " ms of the application's end; abandoning it");
+                    "did not exit within " + std::to_string(options.exit_grace.count()) +
+                        " ms of the application's end; abandoning it",
+                    {});
         ++result.abandoned_guests;
       }
     }

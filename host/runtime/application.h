@@ -25,11 +25,13 @@ struct ApplicationOptions {
   // Engine for microservices whose descriptor entry names none.
   // Default: "interp".
   std::string default_engine = "interp";
-  // The central log: every guest's log calls and stdout/stderr lines, and
-  // the kernel's reports. REQUIRES: set. Called from many threads.
-  std::function<void(std::string_view source, kernel::LogLevel,
-                     std::string_view text)>
-      log;
+  // The central log: every guest's log calls (with their fields) and
+  // stdout/stderr lines, and the kernel's reports. REQUIRES: set. Called
+  // from many threads.
+  kernel::LogFn log;
+  // The least level `log` writes; guests skip sending messages below it.
+  // Default: kDebug (they send everything).
+  kernel::LogLevel log_level = kernel::LogLevel::kDebug;
   // After the application's exit code is fixed, how long guests get to end
   // before they are abandoned. Default: 2 s.
   std::chrono::milliseconds exit_grace{2000};
@@ -50,6 +52,9 @@ struct ApplicationResult {
   // The application's exit code: the Main program's, or the code given to
   // exit-all, or kernel::kExitProgramTrapped / kExitStartupFailed.
   int exit_code = 0;
+  // Why it ended, to complete "exited with code N (...)": "Main program
+  // hello ended", "interrupted by SIGINT" (Kernel::exit_reason).
+  std::string exit_reason;
   // Guests that did not end within exit_grace (still running on their
   // threads). If non-zero the process must end without destroying them,
   // e.g. with std::_Exit.

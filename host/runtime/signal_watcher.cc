@@ -2,7 +2,17 @@
 
 #include <pthread.h>
 
+#include <string>
+
 namespace parigot::runtime::internal {
+namespace {
+
+// The application's exit reason for `signal`.
+std::string Interrupted(int signal) {
+  return signal == SIGINT ? "interrupted by SIGINT" : "terminated by SIGTERM";
+}
+
+}  // namespace
 
 SignalWatcher::SignalWatcher() {
   sigset_t set;
@@ -24,8 +34,10 @@ SignalWatcher::SignalWatcher() {
       sigwait(&set, &signal);
       if (stop_.load()) return;
       std::lock_guard lock(mu_);
-      interrupted_ = true;
-      if (kernel_ != nullptr) kernel_->ExitAll(130, kernel::Kernel::ExitScope::kProcess);
+      if (interrupted_ == 0) interrupted_ = signal;
+      if (kernel_ != nullptr) {
+        kernel_->ExitAll(130, Interrupted(signal), kernel::Kernel::ExitScope::kProcess);
+      }
     }
   });
 }
@@ -43,7 +55,9 @@ SignalWatcher::~SignalWatcher() {
 void SignalWatcher::Attach(kernel::Kernel* kernel) {
   std::lock_guard lock(mu_);
   kernel_ = kernel;
-  if (interrupted_ && kernel_ != nullptr) kernel_->ExitAll(130, kernel::Kernel::ExitScope::kProcess);
+  if (interrupted_ != 0 && kernel_ != nullptr) {
+    kernel_->ExitAll(130, Interrupted(interrupted_), kernel::Kernel::ExitScope::kProcess);
+  }
 }
 
 }  // namespace parigot::runtime::internal

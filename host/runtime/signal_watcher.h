@@ -34,7 +34,7 @@ class SignalWatcher {
  private:
   std::mutex mu_;
   kernel::Kernel* kernel_ = nullptr;  // guarded by mu_
-  bool interrupted_ = false;          // guarded by mu_
+  int interrupted_ = 0;               // the first signal taken; guarded by mu_
   sigset_t old_mask_;
   struct sigaction old_int_;
   struct sigaction old_term_;

@@ -65,7 +65,8 @@ class KernelFixture : public ::testing::Test {
     KernelOptions options;
     options.startup_timeout = startup;
     options.call_timeout = call;
-    options.log = [this](std::string_view source, LogLevel, std::string_view text) {
+    options.log = [this](std::string_view source, LogLevel, std::string_view text,
+                         std::span<const LogField>) {
       std::lock_guard lock(log_mu_);
       log_ += std::string(source) + ": " + std::string(text) + "\n";
     };

@@ -1,10 +1,11 @@
 #include "two_guests.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
 #include "common/require.h"
-#include "host/log/escape.h"
+#include "host/log/format.h"
 
 namespace parigot::fuzz {
 namespace {
@@ -14,12 +15,19 @@ const kernel::ServiceName kGreeting{"greeting.v1", "Greeting"};
 
 kernel::KernelOptions Options() {
   kernel::KernelOptions options;
-  options.log = [](std::string_view source, kernel::LogLevel, std::string_view text) {
-    for (std::string_view part : {source, text}) {
-      for (const std::string& line : log::EscapedLines(part)) {
-        for (char c : line) Require(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
-      }
+  // Whatever a guest logs, both formats stay whole: text lines without
+  // controls, and one valid JSON object.
+  options.log = [](std::string_view source, kernel::LogLevel level, std::string_view text,
+                   std::span<const kernel::LogField> fields) {
+    log::Record record{.time = std::chrono::system_clock::now(),
+                       .level = level,
+                       .source = source,
+                       .message = text,
+                       .fields = fields};
+    for (const std::string& line : log::FormatText(record)) {
+      for (char c : line) Require(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
     }
+    Require(log::IsJsonObject(log::FormatJson(record)));
   };
   return options;
 }
