@@ -60,6 +60,14 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                                   }),
     };
     if (command.verbose) child.argv.push_back("-v");
+    if (mode == deploy::RunMode::kTest && command.filter) {
+      child.argv.insert(child.argv.end(), {"--filter", *command.filter});
+    }
+    if (mode == deploy::RunMode::kTest && child.is_program && !command.results_dir.empty()) {
+      std::string path = command.results_dir + "/" + host.name + ".results";
+      child.argv.insert(child.argv.end(), {"--results-file", path});
+      plan.results_paths.push_back(std::move(path));
+    }
     plan.children.push_back(std::move(child));
   }
   if (plan.children.empty()) {

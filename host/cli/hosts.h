@@ -6,6 +6,7 @@
 #ifndef PARIGOT_HOST_CLI_HOSTS_H_
 #define PARIGOT_HOST_CLI_HOSTS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,8 @@ Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                      std::string_view host);
 
 // How `parigot up` runs each host: `<argv0> run|test <descriptor>
-// -d <deployment> --host <H> --engine <engine> [-v]`.
+// -d <deployment> --host <H> --engine <engine> [-v]`, and in test mode
+// `[--filter F] [--results-file FILE]`.
 struct HostCommand {
   // The file to run: the parigot binary itself. REQUIRES: non-empty.
   std::string executable;
@@ -37,6 +39,11 @@ struct HostCommand {
   std::string engine = "aot";
   // Children log debug lines too (-v).
   bool verbose = false;
+  // Test mode: passed on to each child as `--filter` (test_filter.h).
+  std::optional<std::string> filter;
+  // Test mode, if not empty: a directory where each program child appends
+  // its test results (`--results-file <dir>/<host>.results`, test_report.h).
+  std::string results_dir;
 };
 
 struct UpPlan {
@@ -46,6 +53,8 @@ struct UpPlan {
   std::vector<ChildSpec> children;
   // The hosts that have nothing to run in the mode (not started).
   std::vector<std::string> idle_hosts;
+  // The results files given to the children (HostCommand::results_dir).
+  std::vector<std::string> results_paths;
 };
 
 // Plans `parigot up` (with `mode` kTest: `parigot up --test`) for

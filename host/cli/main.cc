@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +22,7 @@
 
 #include "host/cli/hosts.h"
 #include "host/cli/supervisor.h"
+#include "host/cli/test_report.h"
 #include "host/engine/make_engine.h"
 #include "host/log/escape.h"
 #include "host/runtime/application.h"
@@ -65,7 +68,20 @@ struct CommonFlags {
   bool verbose = false;
   std::string host;   // run, test: the one host to run
   bool test = false;  // up: run the Test programs
+  // test, up --test: which tests run; where to write JUnit XML.
+  std::optional<std::string> filter;
+  std::string junit;
+  std::string results_file;  // test: set by `up` (test_report.h)
 };
+
+// One line of the tests' report on stdout, whole (it never interleaves
+// with log lines, which are written whole too).
+void WriteLine(std::string_view line) {
+  std::string text(line);
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
 
 std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags) {
   auto extra = DefaultWasmDirs();
@@ -106,9 +122,28 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
     std::cerr << "parigot: " << host.message() << "\n";
     return kExitUsage;
   }
+  std::unique_ptr<parigot::cli::TestReport> tests;
+  if (mode == parigot::deploy::RunMode::kTest) {
+    parigot::Result<parigot::cli::TestFilter> filter =
+        parigot::cli::TestFilter::Parse(flags.filter.value_or("*"));
+    parigot::Result<std::unique_ptr<parigot::cli::TestReport>> made =
+        filter.ok() ? parigot::cli::TestReport::Make(
+                          {.filter = *filter,
+                           .junit_path = flags.junit,
+                           .results_path = flags.results_file,
+                           .source_prefix = flags.host.empty() ? "" : flags.host + "/",
+                           .output = WriteLine})
+                    : parigot::Result<std::unique_ptr<parigot::cli::TestReport>>(filter.status());
+    if (!made.ok()) {
+      std::cerr << "parigot: " << made.status().message() << "\n";
+      return kExitUsage;
+    }
+    tests = std::move(*made);
+  }
   auto logger = MakeLogger(flags.verbose);
   parigot::runtime::ApplicationOptions options;
   options.mode = mode;
+  options.tests = tests.get();
   options.default_engine = flags.engine;
   options.host = flags.host;
   // With --host, lines name their host too ("[front/helloworld]"), so that
@@ -134,16 +169,21 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
   logger->debug("[{}parigot] application exited with code {}", prefix,
                 result->exit_code);
   logger->flush();
+  int exit_code = tests ? tests->Finish(result->exit_code) : result->exit_code;
   if (result->abandoned_guests > 0) {
     std::fflush(nullptr);
-    std::_Exit(result->exit_code);
+    std::_Exit(exit_code);
   }
-  return result->exit_code;
+  return exit_code;
 }
 
 // `parigot up`: every host of the deployment as a child process running
 // `parigot run --host H`, supervised (host/cli/supervisor.h).
 int Up(const CommonFlags& flags) {
+  if (!flags.test && (flags.filter || !flags.junit.empty())) {
+    std::cerr << "parigot: up: --filter and --junit need --test\n";
+    return kExitUsage;
+  }
   std::optional<parigot::deploy::DeploymentOptions> deployment = Load(flags);
   if (!deployment) return kExitUsage;
   parigot::deploy::RunMode mode =
@@ -157,7 +197,36 @@ int Up(const CommonFlags& flags) {
       .descriptor = flags.descriptor,
       .engine = flags.engine,
       .verbose = flags.verbose,
+      .filter = flags.filter,
   };
+  // The hosts' test results meet in a directory of up's own, then one
+  // summary (test_report.h).
+  std::string results_dir;
+  if (flags.test) {
+    if (flags.filter) {
+      if (auto filter = parigot::cli::TestFilter::Parse(*flags.filter); !filter.ok()) {
+        std::cerr << "parigot: " << filter.status().message() << "\n";
+        return kExitUsage;
+      }
+    }
+    std::error_code no_tmpdir;
+    std::filesystem::path tmp = std::filesystem::temp_directory_path(no_tmpdir);
+    std::string pattern = ((no_tmpdir ? std::filesystem::path("/tmp") : tmp) /
+                           "parigot-up-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "parigot: cannot make a directory for the hosts' test results: "
+                << std::strerror(errno) << "\n";
+      return kExitUsage;
+    }
+    results_dir = command.results_dir = pattern;
+  }
+  struct RemoveResults {
+    const std::string& dir;
+    ~RemoveResults() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_results{results_dir};
   parigot::Result<parigot::cli::UpPlan> plan =
       parigot::cli::PlanUp(*deployment, mode, command);
   if (!plan.ok()) {
@@ -193,6 +262,9 @@ int Up(const CommonFlags& flags) {
     return kExitUsage;
   }
   logger->debug("[up] application exited with code {}", *exit_code);
+  if (flags.test) {
+    return parigot::cli::FinishUpTests(plan->results_paths, flags.junit, WriteLine, *exit_code);
+  }
   return *exit_code;
 }
 
@@ -268,6 +340,14 @@ int main(int argc, char** argv) {
                         "without it, a deployment with hosts runs in one process");
   }
   up->add_flag("--test", flags.test, "run the Test programs instead of Main");
+  for (CLI::App* command : {test, up}) {
+    command->add_option("--filter", flags.filter,
+                        "tests to run: Suite.Name patterns with * and ?, ':'-separated, "
+                        "then '-' and patterns to leave out (e.g. 'Greeting.*-*Slow')");
+    command->add_option("--junit", flags.junit, "write the tests' results as JUnit XML to FILE");
+  }
+  // Used by `parigot up --test` for its hosts, not by people.
+  test->add_option("--results-file", flags.results_file)->group("");
   AddCommonFlags(check, flags);
 
   try {
