@@ -204,6 +204,21 @@ function(parigot_add_guest name)
   add_executable(${name} ${arg_SOURCES} ${generated} ${build_info_source})
   target_include_directories(${name} PRIVATE ${gen_dir})
   target_link_libraries(${name} PRIVATE parigot_guest ${arg_LIBRARIES})
+  # __FILE__ relative to the project (the test API reports failures as
+  # file:line): the same text on every machine, and no build machine's
+  # paths inside the .wasm. In parigot's own guest build, relative to the
+  # repository.
+  if(PARIGOT_ROOT)
+    set(file_root ${PARIGOT_ROOT})
+  else()
+    set(file_root ${CMAKE_SOURCE_DIR})
+  endif()
+  # The compiler may be handed the source relative to the build directory
+  # (ccache's base_dir rewrites paths so).
+  file(RELATIVE_PATH file_root_from_build ${CMAKE_BINARY_DIR} ${file_root})
+  string(REGEX REPLACE "/+$" "" file_root_from_build "${file_root_from_build}")
+  target_compile_options(${name} PRIVATE "-fmacro-prefix-map=${file_root}/="
+                         "-fmacro-prefix-map=${file_root_from_build}/=")
   set_target_properties(${name} PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${wasm_dir}
     SUFFIX .wasm)

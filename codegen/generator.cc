@@ -59,6 +59,22 @@ bool ParseOptions(const std::string& parameter, Options* opts, std::string* erro
   return true;
 }
 
+// Generic access to the enums' name functions (parigot::wire::EnumNames).
+void EmitEnumNames(pb::io::Printer& p, const std::vector<const pb::EnumDescriptor*>& enums,
+                   const std::string& ns, Names& names) {
+  if (enums.empty()) return;
+  p.Print("\nnamespace parigot::wire {\n");
+  for (const pb::EnumDescriptor* e : enums) {
+    p.Print("template <>\n"
+            "struct EnumNames<$type$> {\n"
+            "  static constexpr ::std::string_view Name($type$ value) { return $fn$(value); }\n"
+            "};\n",
+            "type", names.Qualified(e), "fn",
+            (ns.empty() ? "::" : "::" + ns + "::") + names.EnumNameFunction(e));
+  }
+  p.Print("}  // namespace parigot::wire\n");
+}
+
 }  // namespace
 
 bool Generator::Generate(const pb::FileDescriptor* file,
@@ -136,6 +152,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
       EmitService(p, file->service(i), error_enums[i], names);
     }
     if (!ns.empty()) p.Print("}  // namespace $ns$\n", "ns", ns);
+    EmitEnumNames(p, AllEnums(file), ns, names);
     p.Print("\n#endif  // $guard$\n", "guard", Guard(stem + ".parigot.h", opts));
   }
   {

@@ -17,7 +17,7 @@ namespace parigot::codegen {
 
 // The runtime version the generated code is written against; must equal
 // PARIGOT_WIRE_VERSION in guest/wire/include/parigot/wire/wire.h.
-inline constexpr int kWireVersion = 2;
+inline constexpr int kWireVersion = 3;
 
 class Generator : public google::protobuf::compiler::CodeGenerator {
  public:

@@ -15,6 +15,14 @@ namespace parigot::internal {
 namespace sc = syscall::v1;
 
 namespace {
+// The payload of the high word of the call ids made up for calls to
+// in-guest fakes; the kernel's are random.
+constexpr uint64_t kLocalCallMark = 0x00fa4e'0000'0000'00;
+
+bool IsLocalCall(CallId call) {
+  return call.high() == CallId::NewRandom(kLocalCallMark, 1).high();
+}
+
 std::string KernelErrName(KernelErr err) {
   std::string_view name = sc::KernelErr_Name(err);
   if (name.empty()) return "kernel error " + std::to_string(static_cast<int32_t>(err));
@@ -101,8 +109,11 @@ Result<ServiceHandle> Runtime::Locate(std::string_view package,
                                       std::string_view service,
                                       std::span<const std::string_view> methods) {
   std::string name = std::string(package) + "." + std::string(service);
-  if (auto it = located_.find(name); it != located_.end()) {
-    return ServiceHandle(it->second.get());
+  auto found = located_.find(name);
+  // A record made for a fake that has gone since holds no real service yet.
+  if (found != located_.end() &&
+      (found->second->fake != nullptr || !found->second->id.IsZero())) {
+    return ServiceHandle(found->second.get());
   }
   sc::LocateResponse response;
   KernelErr err = SysLocate({.package_name = std::string(package),
@@ -115,9 +126,13 @@ Result<ServiceHandle> Runtime::Locate(std::string_view package,
   if (err != KernelErr::NoError) {
     return NotFoundError("locate " + name + ": " + KernelErrName(err));
   }
-  auto located = std::make_unique<LocatedService>();
+  // Filled in place when a fake made the record: handles on it stay valid.
+  std::unique_ptr<LocatedService>& located = located_[name];
+  if (located == nullptr) located = std::make_unique<LocatedService>();
   located->name = name;
   located->id = IdFromWire<ServiceId>(response.service_id);
+  located->method_names.clear();
+  located->method_ids.clear();
   for (std::string_view method : methods) {
     located->method_names.push_back(method);
     MethodId id = MethodId::Zero();
@@ -126,9 +141,7 @@ Result<ServiceHandle> Runtime::Locate(std::string_view package,
     }
     located->method_ids.push_back(id);
   }
-  const LocatedService* handle = located.get();
-  located_[name] = std::move(located);
-  return ServiceHandle(handle);
+  return ServiceHandle(located.get());
 }
 
 std::string Runtime::MethodName(const LocatedService& service, size_t method_index) {
@@ -141,6 +154,9 @@ std::string Runtime::MethodName(const LocatedService& service, size_t method_ind
 char* Runtime::Call(ServiceHandle handle, size_t method_index, size_t param_size,
                     CallOptions options, std::unique_ptr<CallReceiver> receiver) {
   const LocatedService& service = *handle.get();
+  if (service.fake != nullptr) {
+    return CallFake(service, method_index, param_size, options, std::move(receiver));
+  }
   if (method_index >= service.method_ids.size() ||
       service.method_ids[method_index].IsZero()) {
     log::warn("call to " + MethodName(service, method_index) +
@@ -160,6 +176,20 @@ char* Runtime::Call(ServiceHandle handle, size_t method_index, size_t param_size
 }
 
 char* Runtime::QueueReturn(CallId call, int32_t result_error, size_t result_size) {
+  if (IsLocalCall(call)) {
+    auto found = local_calls_.find(call);
+    if (found == local_calls_.end() || found->second.answered) {
+      // Its deadline passed, or its fake was removed: nobody waits for it.
+      dropped_answer_.resize(result_size);
+      return dropped_answer_.data();
+    }
+    LocalCall& local = found->second;
+    local.answered = true;
+    local.result_error = result_error;
+    local.result.resize(result_size);
+    timers_.Add(NowNs(), 0, [this, call] { DeliverLocal(call); });
+    return local.result.data();
+  }
   queued_.push_back({std::nullopt, call});
   return exchange::AppendOpWithRoom(
       request_,
@@ -167,6 +197,86 @@ char* Runtime::QueueReturn(CallId call, int32_t result_error, size_t result_size
                          .result_error = result_error,
                          .result = {}},  // written in place by the caller
       result_size);
+}
+
+void Runtime::InstallFake(Service* fake) {
+  std::string name = std::string(fake->package_name()) + "." + std::string(fake->service_name());
+  std::unique_ptr<LocatedService>& located = located_[name];
+  if (located == nullptr) {
+    located = std::make_unique<LocatedService>();
+    located->name = name;
+    for (std::string_view method : fake->methods_) {
+      located->method_names.push_back(method);
+      located->method_ids.push_back(MethodId::Zero());
+    }
+  }
+  if (located->fake != nullptr && located->fake != fake) RemoveFake(located->fake);
+  located->fake = fake;
+}
+
+void Runtime::RemoveFake(Service* fake) {
+  for (auto& [name, located] : located_) {
+    if (located->fake == fake) located->fake = nullptr;
+  }
+  std::vector<CallId> orphans;
+  for (const auto& [id, call] : local_calls_) {
+    if (call.fake == fake) orphans.push_back(id);
+  }
+  for (CallId id : orphans) FailLocal(id, KernelErr::ServiceDied);
+}
+
+char* Runtime::CallFake(const LocatedService& service, size_t method_index,
+                        size_t param_size, CallOptions options,
+                        std::unique_ptr<CallReceiver> receiver) {
+  CallId id = CallId::NewRandom(kLocalCallMark, ++next_local_call_);
+  LocalCall& call = local_calls_[id];
+  call.receiver = std::move(receiver);
+  call.service = &service;
+  call.fake = service.fake;
+  call.method_index = method_index;
+  call.param.resize(param_size);
+  // Like a real call: it leaves when the caller's callback has returned.
+  int64_t now = NowNs();
+  timers_.Add(now, 0, [this, id] { DispatchLocal(id); });
+  if (options.timeout_ms > 0) {
+    call.deadline_timer = timers_.Add(now + int64_t{options.timeout_ms} * 1'000'000, 0,
+                                      [this, id] { FailLocal(id, KernelErr::CallTimeout); });
+  }
+  return call.param.data();
+}
+
+void Runtime::DispatchLocal(CallId id) {
+  auto found = local_calls_.find(id);
+  if (found == local_calls_.end()) return;  // failed meanwhile
+  LocalCall& call = found->second;
+  // The request is decoded by the fake's generated Dispatch, as a served
+  // call's is; it may answer at once (QueueReturn above) or later.
+  std::string param = std::move(call.param);
+  call.fake->Dispatch(call.method_index, param, Responder(id));
+}
+
+void Runtime::DeliverLocal(CallId id) {
+  auto found = local_calls_.find(id);
+  if (found == local_calls_.end()) return;
+  LocalCall call = std::move(found->second);
+  local_calls_.erase(found);
+  if (call.deadline_timer) timers_.Cancel(*call.deadline_timer);
+  if (call.result_error != 0) {
+    call.receiver->Fail(call.result_error, CallCause::kNone);
+  } else {
+    call.receiver->Receive(call.result);
+  }
+}
+
+void Runtime::FailLocal(CallId id, KernelErr kernel_error) {
+  auto found = local_calls_.find(id);
+  if (found == local_calls_.end()) return;
+  LocalCall call = std::move(found->second);
+  local_calls_.erase(found);
+  if (call.deadline_timer) timers_.Cancel(*call.deadline_timer);
+  log::warn("call to " + MethodName(*call.service, call.method_index) +
+            " (in-guest fake) failed: " + KernelErrName(kernel_error));
+  call.receiver->Fail(kDispatchError, CallCauseOf(kernel_error));
 }
 
 void Runtime::FailCall(PendingCall& call, KernelErr err) {
@@ -297,7 +407,7 @@ int Runtime::Run() {
   for (;;) {
     bool waiting_for_launch = launch_promise_ && !launch_promise_->is_completed();
     if (!waiting_for_launch && pending_.empty() && exports_.empty() && queued_.empty() &&
-        timers_.size() == 0) {
+        timers_.size() == 0 && local_calls_.empty()) {
       return 0;
     }
     // Wait for events no longer than until the earliest timer is due (the

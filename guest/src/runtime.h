@@ -31,6 +31,9 @@ struct LocatedService {
   ServiceId id;
   std::vector<std::string_view> method_names;  // .proto order
   std::vector<MethodId> method_ids;            // same order; zero if unbound
+  // An in-guest fake serving this service's calls instead (InstallFake):
+  // while set, calls never reach the kernel. Not owned.
+  Service* fake = nullptr;
 };
 
 class Runtime {
@@ -52,6 +55,19 @@ class Runtime {
   // Sends the queued ops now, waiting for no event and ignoring their
   // results: the guest is about to exit. Only exit() calls it.
   void Flush();
+  // Calls through `fake`'s service (its package and service names) go to
+  // `fake`, inside this guest, until RemoveFake(fake): each is encoded,
+  // then decoded and dispatched to `fake` on a later turn of the loop, and
+  // its answer delivered on a turn after that, as a real call would be; a
+  // call that names a deadline (CallOptions::timeout_ms) fails with
+  // kDeadlineExceeded past it. The service may then be located without
+  // being required. Handles located before keep working and go to the fake
+  // meanwhile. Installing a second fake of one service replaces the first.
+  // `fake` must stay alive until removed. (parigot/testing.h)
+  void InstallFake(Service* fake);
+  // Ends InstallFake(fake); calls it has not answered yet fail with
+  // DispatchError and kCalleeEnded. Nothing if `fake` is not installed.
+  void RemoveFake(Service* fake);
   // This guest's timers (parigot/timer.h), run by Run().
   TimerQueue& timers() { return timers_; }
   // The monotonic clock the timers use, in nanoseconds.
@@ -74,6 +90,25 @@ class Runtime {
     std::optional<PendingCall> dispatch;
     CallId answered;
   };
+
+  // A call to an in-guest fake (InstallFake).
+  struct LocalCall {
+    std::unique_ptr<CallReceiver> receiver;
+    const LocatedService* service;
+    Service* fake;
+    size_t method_index;
+    std::string param;   // the encoded request, until dispatched
+    std::string result;  // the encoded answer, once answered
+    int32_t result_error = 0;
+    bool answered = false;
+    std::optional<uint64_t> deadline_timer;
+  };
+  char* CallFake(const LocatedService& service, size_t method_index, size_t param_size,
+                 CallOptions options, std::unique_ptr<CallReceiver> receiver);
+  void DispatchLocal(CallId id);
+  void DeliverLocal(CallId id);
+  // Fails a local call that is still pending; `kernel_error` says why.
+  void FailLocal(CallId id, KernelErr kernel_error);
 
   static std::string MethodName(const LocatedService& service, size_t method_index);
   // A call that failed by itself: logs why, and fails its future with
@@ -101,6 +136,12 @@ class Runtime {
       pending_;
   std::map<std::string, std::unique_ptr<LocatedService>> located_;
   TimerQueue timers_;
+  // Calls to in-guest fakes, by the call ids this guest made up for them.
+  std::unordered_map<CallId, LocalCall> local_calls_;
+  uint64_t next_local_call_ = 0;
+  // Where an answer to a local call that has already failed (its deadline
+  // passed) is written, and dropped.
+  std::string dropped_answer_;
 
   // The next exchange request: its header's room, then the queued ops.
   std::string request_ = std::string(exchange::kRequestHeaderSize, '\0');

@@ -2,7 +2,9 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/abi/exchange.h"
@@ -27,6 +29,11 @@ struct GuestState {
   std::string held_import;
   std::string held_request;
   std::string held_response;
+  // Where a Test program's test_begin/test_report go; null for other
+  // guests, and outside `parigot test`.
+  TestSink* tests = nullptr;
+  // This instance's tests begun and not yet reported (suite, name).
+  std::set<std::pair<std::string, std::string>> tests_running;
 };
 
 template <typename IdType>
@@ -158,6 +165,43 @@ Err HandleLog(GuestState& s, const sc::LogRequest& req, sc::LogResponse*) {
   return sc::NoError;
 }
 
+Err HandleTestBegin(GuestState& s, const sc::TestBeginRequest& req,
+                    sc::TestBeginResponse* resp) {
+  if (s.tests == nullptr) return sc::BadState;
+  std::pair<std::string, std::string> key{req.suite(), req.name()};
+  if (s.tests_running.count(key) > 0) return sc::BadState;
+  bool run = s.tests->Begin(s.kernel->GuestName(s.guest), req.suite(), req.name(),
+                            req.file(), req.line());
+  if (run) s.tests_running.insert(std::move(key));
+  resp->set_run(run);
+  return sc::NoError;
+}
+
+Err HandleTestReport(GuestState& s, const sc::TestReportRequest& req,
+                     sc::TestReportResponse*) {
+  if (s.tests == nullptr) return sc::BadState;
+  TestResult result;
+  switch (req.outcome()) {
+    case sc::TEST_OUTCOME_PASSED: result.outcome = TestOutcome::kPassed; break;
+    case sc::TEST_OUTCOME_FAILED: result.outcome = TestOutcome::kFailed; break;
+    case sc::TEST_OUTCOME_SKIPPED: result.outcome = TestOutcome::kSkipped; break;
+    default: return sc::UnmarshalFailed;
+  }
+  auto running = s.tests_running.find({req.suite(), req.name()});
+  if (running == s.tests_running.end()) return sc::BadState;
+  s.tests_running.erase(running);
+  result.program = s.kernel->GuestName(s.guest);
+  result.suite = req.suite();
+  result.name = req.name();
+  result.duration = std::chrono::microseconds(req.duration_us());
+  for (const sc::TestFailure& failure : req.failure()) {
+    result.failures.push_back({failure.file(), failure.line(), failure.message()});
+  }
+  result.skip_reason = req.skip_reason();
+  s.tests->Report(std::move(result));
+  return sc::NoError;
+}
+
 // --- The calling convention, once for every system call -------------------
 
 const engine::Signature& SyscallSignature() {
@@ -283,10 +327,11 @@ engine::HostFunction MakeExchange(std::shared_ptr<GuestState> state) {
 }  // namespace
 
 std::vector<engine::HostFunction> MakeSyscallImports(kernel::Kernel& kernel,
-                                                     GuestId guest) {
+                                                     GuestId guest, TestSink* tests) {
   auto state = std::make_shared<GuestState>();
   state->kernel = &kernel;
   state->guest = guest;
+  state->tests = tests;
   std::vector<engine::HostFunction> imports;
 #define PARIGOT_SYSCALL(import_name, Message)                            \
   imports.push_back(MakeSyscall<sc::Message##Request, sc::Message##Response>( \

@@ -23,6 +23,7 @@
 
 #include <vector>
 
+#include "host/abi/test_sink.h"
 #include "host/engine/engine.h"
 #include "host/kernel/kernel.h"
 
@@ -34,9 +35,12 @@ inline constexpr std::string_view kParigotModule = "parigot";
 // The import functions of one guest, bound to `kernel` on behalf of `guest`.
 // `kernel` must outlive the instance that uses them. The functions of one
 // guest must not run concurrently with each other (true of any instance: one
-// thread at a time).
+// thread at a time). `tests`: where a Test program's test_begin and
+// test_report go (not owned; it must outlive the instance); null for every
+// other guest, whose calls of them answer BadState.
 std::vector<engine::HostFunction> MakeSyscallImports(kernel::Kernel& kernel,
-                                                     GuestId guest);
+                                                     GuestId guest,
+                                                     TestSink* tests = nullptr);
 
 }  // namespace parigot::abi
 

@@ -90,6 +90,14 @@ Result<UpPlan> PlanUp(const deploy::DeploymentOptions& deployment,
                                     return ms->kind == program;
                                   }),
     };
+    if (mode == deploy::RunMode::kTest && command.filter) {
+      child.argv.insert(child.argv.end(), {"--filter", *command.filter});
+    }
+    if (mode == deploy::RunMode::kTest && child.is_program && !command.results_dir.empty()) {
+      std::string path = command.results_dir + "/" + host.name + ".results";
+      child.argv.insert(child.argv.end(), {"--results-file", path});
+      plan.results_paths.push_back(std::move(path));
+    }
     plan.children.push_back(std::move(child));
   }
   // Every microservice is placed (deploy/validate.cc), so the host of the

@@ -7,6 +7,7 @@
 #ifndef PARIGOT_HOST_CLI_HOSTS_H_
 #define PARIGOT_HOST_CLI_HOSTS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,8 @@ Status CheckHasProgram(const deploy::DeploymentOptions& deployment,
 
 // How `parigot up` runs each host: `<argv0> run|test <descriptor>
 // -d <deployment> --host <H> --engine <engine> --log-format <format>
-// --log-level <level>`.
+// --log-level <level>`, and in test mode `[--filter F] [--results-file
+// FILE]`.
 struct HostCommand {
   // The file to run: the parigot binary itself. REQUIRES: non-empty.
   std::string executable;
@@ -52,6 +54,11 @@ struct HostCommand {
   // `up` writes its own, so that the merged log is of one kind.
   std::string log_format = "text";
   std::string log_level = "info";
+  // Test mode: passed on to each child as `--filter` (test_filter.h).
+  std::optional<std::string> filter;
+  // Test mode, if not empty: a directory where each program child appends
+  // its test results (`--results-file <dir>/<host>.results`, test_report.h).
+  std::string results_dir;
 };
 
 struct UpPlan {
@@ -61,6 +68,8 @@ struct UpPlan {
   std::vector<ChildSpec> children;
   // The hosts that have nothing to run in the mode (not started).
   std::vector<std::string> idle_hosts;
+  // The results files given to the children (HostCommand::results_dir).
+  std::vector<std::string> results_paths;
 };
 
 // Plans `parigot up` (with `mode` kTest: `parigot up --test`) for

@@ -9,9 +9,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -20,6 +23,7 @@
 
 #include "host/cli/hosts.h"
 #include "host/cli/supervisor.h"
+#include "host/cli/test_report.h"
 #include "host/engine/make_engine.h"
 #include "host/log/format.h"
 #include "host/log/sink.h"
@@ -52,6 +56,10 @@ struct CommonFlags {
   std::string log_level = "info";
   std::string host;   // run, test: the one host to run
   bool test = false;  // up: run the Test programs
+  // test, up --test: which tests run; where to write JUnit XML.
+  std::optional<std::string> filter;
+  std::string junit;
+  std::string results_file;  // test: set by `up` (test_report.h)
 };
 
 // The least level logged: --log-level, or debug with -v (CLI11 has checked
@@ -92,6 +100,20 @@ Level FromSpdlog(spdlog::level::level_enum level) {
     case spdlog::level::critical: return Level::kError;
     default: return Level::kInfo;
   }
+}
+
+// Where the tests' report goes (test_report.h): whole lines on stdout,
+// through the log's sink, so that they never interleave with log lines; in
+// JSON each is a message of its own (source "test"), so that every line of
+// the output stays JSON.
+std::function<void(std::string_view)> ReportWriter(std::shared_ptr<parigot::log::Sink> sink) {
+  return [sink = std::move(sink)](std::string_view line) {
+    if (sink->format() == parigot::log::Format::kJson) {
+      sink->WriteUnfiltered(Level::kInfo, "test", line);
+    } else {
+      sink->WriteLine(line);
+    }
+  };
 }
 
 std::optional<parigot::deploy::DeploymentOptions> Load(const CommonFlags& flags) {
@@ -147,8 +169,27 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
   // line is its own, named by its true source: a name or a text holding a
   // newline or a terminal control cannot forge another line (log/format.h).
   std::shared_ptr<parigot::log::Sink> sink = MakeSink(flags);
+  std::unique_ptr<parigot::cli::TestReport> tests;
+  if (mode == parigot::deploy::RunMode::kTest) {
+    parigot::Result<parigot::cli::TestFilter> filter =
+        parigot::cli::TestFilter::Parse(flags.filter.value_or("*"));
+    parigot::Result<std::unique_ptr<parigot::cli::TestReport>> made =
+        filter.ok() ? parigot::cli::TestReport::Make(
+                          {.filter = *filter,
+                           .junit_path = flags.junit,
+                           .results_path = flags.results_file,
+                           .source_prefix = flags.host.empty() ? "" : flags.host + "/",
+                           .output = ReportWriter(sink)})
+                    : parigot::Result<std::unique_ptr<parigot::cli::TestReport>>(filter.status());
+    if (!made.ok()) {
+      std::cerr << "parigot: " << made.status().message() << "\n";
+      return kExitUsage;
+    }
+    tests = std::move(*made);
+  }
   parigot::runtime::ApplicationOptions options;
   options.mode = mode;
+  options.tests = tests.get();
   options.default_engine = flags.engine;
   options.host = flags.host;
   options.log_level = sink->level();
@@ -163,17 +204,24 @@ int Run(const CommonFlags& flags, parigot::deploy::RunMode mode) {
               << result.status().message() << "\n";
     return kExitUsage;
   }
-  LogExit(*sink, "parigot", result->exit_code, result->exit_reason);
+  // A failed test makes the exit code 1 when the programs' was 0.
+  const int exit_code = tests ? tests->Finish(result->exit_code) : result->exit_code;
+  LogExit(*sink, "parigot", exit_code,
+          exit_code == result->exit_code ? result->exit_reason : "a test failed");
   if (result->abandoned_guests > 0) {
     std::fflush(nullptr);
-    std::_Exit(result->exit_code);
+    std::_Exit(exit_code);
   }
-  return result->exit_code;
+  return exit_code;
 }
 
 // `parigot up`: every host of the deployment as a child process running
 // `parigot run --host H`, supervised (host/cli/supervisor.h).
 int Up(const CommonFlags& flags) {
+  if (!flags.test && (flags.filter || !flags.junit.empty())) {
+    std::cerr << "parigot: up: --filter and --junit need --test\n";
+    return kExitUsage;
+  }
   std::optional<parigot::deploy::DeploymentOptions> deployment = Load(flags);
   if (!deployment) return kExitUsage;
   parigot::deploy::RunMode mode =
@@ -188,7 +236,36 @@ int Up(const CommonFlags& flags) {
       .engine = flags.engine,
       .log_format = flags.log_format,
       .log_level = LogLevelName(flags),
+      .filter = flags.filter,
   };
+  // The hosts' test results meet in a directory of up's own, then one
+  // summary (test_report.h).
+  std::string results_dir;
+  if (flags.test) {
+    if (flags.filter) {
+      if (auto filter = parigot::cli::TestFilter::Parse(*flags.filter); !filter.ok()) {
+        std::cerr << "parigot: " << filter.status().message() << "\n";
+        return kExitUsage;
+      }
+    }
+    std::error_code no_tmpdir;
+    std::filesystem::path tmp = std::filesystem::temp_directory_path(no_tmpdir);
+    std::string pattern = ((no_tmpdir ? std::filesystem::path("/tmp") : tmp) /
+                           "parigot-up-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "parigot: cannot make a directory for the hosts' test results: "
+                << std::strerror(errno) << "\n";
+      return kExitUsage;
+    }
+    results_dir = command.results_dir = pattern;
+  }
+  struct RemoveResults {
+    const std::string& dir;
+    ~RemoveResults() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_results{results_dir};
   parigot::Result<parigot::cli::UpPlan> plan =
       parigot::cli::PlanUp(*deployment, mode, command);
   if (!plan.ok()) {
@@ -228,8 +305,13 @@ int Up(const CommonFlags& flags) {
     std::cerr << "parigot: " << exit_code.status().message() << "\n";
     return kExitUsage;
   }
-  LogExit(*sink, "up", *exit_code, supervisor.exit_reason());
-  return *exit_code;
+  int code = *exit_code;
+  if (flags.test) {
+    code = parigot::cli::FinishUpTests(plan->results_paths, flags.junit, ReportWriter(sink),
+                                       *exit_code);
+  }
+  LogExit(*sink, "up", code, code == *exit_code ? supervisor.exit_reason() : "a test failed");
+  return code;
 }
 
 // `parigot new DIR`: writes an application (host/scaffold/scaffold.h).
@@ -314,6 +396,14 @@ int main(int argc, char** argv) {
                         "without it, a deployment with hosts runs in one process");
   }
   up->add_flag("--test", flags.test, "run the Test programs instead of Main");
+  for (CLI::App* command : {test, up}) {
+    command->add_option("--filter", flags.filter,
+                        "tests to run: Suite.Name patterns with * and ?, ':'-separated, "
+                        "then '-' and patterns to leave out (e.g. 'Greeting.*-*Slow')");
+    command->add_option("--junit", flags.junit, "write the tests' results as JUnit XML to FILE");
+  }
+  // Used by `parigot up --test` for its hosts, not by people.
+  test->add_option("--results-file", flags.results_file)->group("");
   AddCommonFlags(check, flags);
 
   try {

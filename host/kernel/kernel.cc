@@ -190,6 +190,10 @@ Err Kernel::Launch(GuestId id) {
     return sc::NoError;
   }
   waiting_.push_back(guest);
+  // A Test program's exports serve from now on (Guest::Serving).
+  if (guest->Serving() && !guest->exports.empty() && federation_ != nullptr) {
+    federation_->ServingChanged();
+  }
   ReleaseLaunchedLocked();
   if (guest->state == Guest::State::kLaunched && ClosesCycleLocked(guest)) CheckCyclesLocked();
   return sc::NoError;

@@ -23,8 +23,7 @@ std::vector<StartupNode> Kernel::StartupGraphLocked() const {
     node.launched = guest.state == Guest::State::kLaunched ||
                     guest.state == Guest::State::kRunning;
     // Ended guests wait for nothing: for start-up they count as running.
-    node.running = guest.state == Guest::State::kRunning ||
-                   guest.state == Guest::State::kEnded;
+    node.running = guest.Serving() || guest.state == Guest::State::kEnded;
     for (const ServiceName& name : guest.requires_) {
       auto it = services_by_name_.find(name);
       const Service* service =
@@ -50,7 +49,7 @@ bool Kernel::RequirementsRunLocked(const Guest& guest) const {
     if (it == services_by_name_.end()) return false;
     const Service& service = *it->second;
     if (const Guest* exporter = service.local_exporter()) {
-      if (exporter->state != Guest::State::kRunning && exporter->state != Guest::State::kEnded) {
+      if (!exporter->Serving() && exporter->state != Guest::State::kEnded) {
         return false;
       }
     } else if (service.remotes.empty()) {
@@ -129,7 +128,10 @@ bool Kernel::ClosesCycleLocked(const Guest* start) const {
       auto it = services_by_name_.find(name);
       if (it == services_by_name_.end()) continue;
       const Guest* exporter = it->second->exporter;
-      if (exporter == nullptr || exporter->state != Guest::State::kLaunched) continue;
+      if (exporter == nullptr || exporter->state != Guest::State::kLaunched ||
+          exporter->Serving()) {
+        continue;
+      }
       if (exporter == start) return true;
       if (seen.insert(exporter).second) stack.push_back(exporter);
     }

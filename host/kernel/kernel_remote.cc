@@ -159,7 +159,7 @@ std::vector<Kernel::ServedService> Kernel::ServingServices() const {
   std::vector<ServedService> out;
   for (const auto& [name, service] : services_by_name_) {
     const Guest* exporter = service->exporter;
-    if (!service->served_here() || exporter->state != Guest::State::kRunning ||
+    if (!service->served_here() || !exporter->Serving() ||
         exporter->startup_failed) {
       continue;
     }

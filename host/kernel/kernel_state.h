@@ -31,6 +31,16 @@ struct Kernel::Guest {
   GuestKind kind;
   std::string origin;
   State state = State::kCreated;
+  // Whether the services it exports can be called: once it runs, and a
+  // Test program's as soon as it has launched. A Test program's exports are
+  // fakes standing in for services of the application (docs/guests.md,
+  // "Testing"), and the services that call them are usually what the Test
+  // program itself requires: waiting for its own launch would be a
+  // dependency cycle. Its fakes then serve calls before its own Ready().
+  bool Serving() const {
+    return state == State::kRunning ||
+           (kind == GuestKind::kTest && state == State::kLaunched);
+  }
   std::vector<ServiceName> requires_;
   std::vector<Service*> exports;
   Mailbox mailbox;

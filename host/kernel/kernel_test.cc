@@ -103,6 +103,21 @@ TEST_F(KernelTest, CycleFailsEveryMemberAndTheApplication) {
   EXPECT_EQ(kernel.exit_reason(), "start-up failed: dependency cycle a -> b -> a");
 }
 
+// A Test program's exports (fakes) serve once it has launched: a service
+// that requires one of them may start before the Test program's own
+// requirement (that service) runs, which would otherwise be a cycle.
+TEST_F(KernelTest, TestProgramsExportsServeOnceItHasLaunched) {
+  Kernel kernel(Options());
+  GuestId test = Start(kernel, "test", GuestKind::kTest, {kOther}, {kGreeting});
+  GuestId greet = Start(kernel, "greet", GuestKind::kService, {kGreeting}, {kOther});
+  for (GuestId guest : {greet, test}) {
+    Event event = Read(kernel, guest);
+    ASSERT_TRUE(std::holds_alternative<LaunchCompleted>(event));
+    EXPECT_EQ(std::get<LaunchCompleted>(event).error, sc::NoError);
+  }
+  EXPECT_FALSE(kernel.exit_code().has_value());
+}
+
 TEST_F(KernelTest, UnexportedRequirementReportedAtStartupTimeout) {
   Kernel kernel(Options(milliseconds(50)));
   GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kOther});

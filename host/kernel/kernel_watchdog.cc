@@ -199,7 +199,7 @@ void Kernel::ExpireLocked(Clock::time_point now, Deferred& after) {
           detail += (detail.empty() ? "" : "; ") +
                     ("requires " + name.ToString() + ", whose exporter " +
                      found->second->exporter->name + " has ended");
-        } else if (found->second->exporter->state != Guest::State::kRunning) {
+        } else if (!found->second->exporter->Serving()) {
           detail += (detail.empty() ? "" : "; ") +
                     ("requires " + name.ToString() + " from " +
                      found->second->exporter->name + ", which never started");

@@ -172,13 +172,14 @@ struct RunningGuest {
   engine::InstanceOptions instance_options;
   std::unique_ptr<abi::Wasi> wasi;
   std::unique_ptr<engine::Instance> instance;
+  abi::TestSink* tests = nullptr;  // Test programs only
 
   // Makes a new instance (the first, or one after a restart) and publishes
   // it for interrupts. The previous one, if any, is destroyed.
   Status StartInstance(kernel::Kernel& kernel, GuestTable& table) {
     auto new_wasi = std::make_unique<abi::Wasi>(wasi_options);
     std::vector<engine::HostFunction> imports = new_wasi->HostFunctions();
-    for (auto& syscall : abi::MakeSyscallImports(kernel, id)) {
+    for (auto& syscall : abi::MakeSyscallImports(kernel, id, tests)) {
       imports.push_back(std::move(syscall));
     }
     Result<std::unique_ptr<engine::Instance>> made =
@@ -292,6 +293,7 @@ Result<ApplicationResult> RunApplication(
     guest->id = kernel->AddGuest(ms->name, KindOf(ms->kind), deploy::DescribeKey(*ms, ""),
                                  guest_options);
     guest->module = (*module)->module.get();
+    if (ms->kind == deploy::MicroserviceKind::kTest) guest->tests = options.tests;
     guest->instance_options.memory_limit =
         ms->memory_limit.value_or(engine::kDefaultMemoryLimit);
     guest->instance_options.name = ms->name;

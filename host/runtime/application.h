@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "host/abi/test_sink.h"
 #include "host/kernel/types.h"
 #include "parigot/deploy/options.h"
 #include "parigot/status.h"
@@ -46,6 +47,11 @@ struct ApplicationOptions {
   // ignored (external services are still reached over gRPC). A name that is
   // not a host of the deployment is an error. Default: empty.
   std::string host;
+  // Where the Test programs' test results go (mode kTest; parigot/testing.h
+  // in the guest, abi/test_sink.h). Not owned; must outlive the call and
+  // any guest it abandons. Null: their test_begin/test_report calls answer
+  // BadState. Default: null.
+  abi::TestSink* tests = nullptr;
 };
 
 struct ApplicationResult {

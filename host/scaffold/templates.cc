@@ -141,69 +141,44 @@ int main() {
 }
 )TEMPLATE";
 
-constexpr std::string_view kTest = R"TEMPLATE(// The Test program of @APP@ (`parigot test @APP@.toml`): checks what
-// @SERVICE@ answers, logs each check, and exits with code 0 when all pass.
-#include <string>
-#include <vector>
-
+constexpr std::string_view kTest = R"TEMPLATE(// The Test program of @APP@ (`parigot test @APP@.toml`): tests of the
+// @SERVICE@ service, written with parigot's test API (parigot/testing.h;
+// docs/guests.md in parigot, "Testing"). `parigot test` prints each
+// test's result and a summary; `--filter 'Greet.*'` runs some of them.
 #include "@PACKAGE_DIR@/@SERVICE_DIR@.parigot.h"
 #include "parigot/parigot.h"
+#include "parigot/testing.h"
 
 namespace {
 
+using @NS@::GreetResponse;
 using @NS@::@SERVICE@Err;
-using Check = parigot::Future<bool, @SERVICE@Err>;
 
-// Greet("world") answers "hello, world".
-Check GreetsByName(const @NS@::@SERVICE@& service) {
-  return service.Greet({.name = "world"}).then([](const @NS@::GreetResponse& r) {
-    bool ok = r.greeting == "hello, world";
-    parigot::log::info(std::string(ok ? "PASS" : "FAIL") + " greets by name: " + r.greeting);
-    return ok;
+// A test that calls a service returns the call's future: the test ends
+// when it completes, and fails if it fails.
+PARIGOT_ASYNC_TEST(Greet, AnswersByName, parigot::Future<GreetResponse, @SERVICE@Err>) {
+  return @NS@::@SERVICE@::locate().Greet({.name = "world"}).then([](const GreetResponse& r) {
+    EXPECT_EQ(r.greeting, "hello, world");
   });
 }
 
-// Greet("") fails with EmptyName.
-Check RefusesAnEmptyName(const @NS@::@SERVICE@& service) {
-  parigot::Promise<bool, @SERVICE@Err> result;
-  service.Greet({.name = ""})
-      .then([result](const @NS@::GreetResponse&) mutable {
-        parigot::log::info("FAIL refuses an empty name: it answered");
-        result.Complete(false);
+PARIGOT_ASYNC_TEST(Greet, RefusesAnEmptyName) {
+  parigot::Promise<void, parigot::testing::Failure> done;
+  @NS@::@SERVICE@::locate()
+      .Greet({.name = ""})
+      .then([done](const GreetResponse& r) mutable {
+        done.Fail({"answered " + r.greeting});
       })
-      .or_else([result](@SERVICE@Err error) mutable {
-        bool ok = error == @SERVICE@Err::EmptyName;
-        parigot::log::info(std::string(ok ? "PASS" : "FAIL") + " refuses an empty name");
-        result.Complete(ok);
+      .or_else([done](@SERVICE@Err error) mutable {
+        EXPECT_EQ(error, @SERVICE@Err::EmptyName);
+        done.Complete();
       });
-  return result.future();
+  return done.future();
 }
 
 }  // namespace
 
-int main() {
-  parigot::Program app({@NS@::@SERVICE@::require});
-  app.launch().then([] {
-    auto service = @NS@::@SERVICE@::locate();
-    std::vector<Check> checks;
-    checks.push_back(GreetsByName(service));
-    checks.push_back(RefusesAnEmptyName(service));
-    parigot::AllOf(std::move(checks))
-        .then([](const std::vector<bool>& passed) {
-          size_t n = 0;
-          for (bool p : passed) n += p ? 1 : 0;
-          parigot::log::info(std::to_string(n) + " of " + std::to_string(passed.size()) +
-                             " checks passed");
-          parigot::exit(n == passed.size() ? 0 : 1);
-        })
-        .or_else([](@SERVICE@Err error, parigot::CallCause cause) {
-          parigot::log::error("a call failed: error " + std::to_string(static_cast<int>(error)) +
-                              " (" + std::string(parigot::CallCauseName(cause)) + ")");
-          parigot::exit(1);
-        });
-  });
-  return parigot::run();
-}
+int main() { return parigot::testing::RunAll({@NS@::@SERVICE@::require}); }
 )TEMPLATE";
 
 constexpr std::string_view kDescriptor = R"TEMPLATE(# @APP@ in one process: `parigot run @APP@.toml` runs the Main program,

@@ -99,7 +99,8 @@ def id_raw(slot):
 GREETING = fqs("greeting.v1", "Greeting")
 # Syscall numbers: the order of common/include/parigot/syscalls.def, then
 # exchange.
-(REGISTER, EXPORT, BIND, REQUIRE, LAUNCH, LOCATE, EXIT, LOG, EXCHANGE) = range(9)
+(REGISTER, EXPORT, BIND, REQUIRE, LAUNCH, LOCATE, EXIT, LOG, TEST_BEGIN, TEST_REPORT,
+ EXCHANGE) = range(11)
 GUEST_SERVER = 0x10
 # Pointer modes (selector bits 5-7, fuzz_syscalls.cc).
 SMALL_BUFFER, BAD_REQUEST_PTR, BAD_LENGTH_PTR, BAD_RESPONSE_PTR, HUGE_LENGTH, AT_END, \

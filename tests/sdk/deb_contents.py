@@ -31,6 +31,7 @@ REQUIRED_FILES = [
     "./usr/lib/parigot/guest/lib/libparigot_guest.a",
     "./usr/lib/parigot/guest/lib/libparigot_wire.a",
     "./usr/lib/parigot/guest/include/parigot/parigot.h",
+    "./usr/lib/parigot/guest/include/parigot/testing.h",
     "./usr/lib/parigot/guest/include/parigot/syscall/v1/syscall.parigot.h",
     "./usr/share/parigot/proto/protosupport/v1/protosupport.proto",
     "./usr/share/parigot/proto/parigot/syscall/v1/syscall.proto",

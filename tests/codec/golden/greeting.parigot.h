@@ -3,8 +3,8 @@
 #define PARIGOT_GEN_GREETING_V1_GREETING_PARIGOT_H_
 
 #include "parigot/wire/wire.h"
-#if !defined(PARIGOT_WIRE_VERSION) || PARIGOT_WIRE_VERSION != 2
-#error "greeting/v1/greeting.proto was generated for parigot wire runtime version 2; regenerate it with the matching protoc-gen-parigot"
+#if !defined(PARIGOT_WIRE_VERSION) || PARIGOT_WIRE_VERSION != 3
+#error "greeting/v1/greeting.proto was generated for parigot wire runtime version 3; regenerate it with the matching protoc-gen-parigot"
 #endif
 #include "parigot/service.h"
 
@@ -151,5 +151,16 @@ class GreetingServer : public ::parigot::Service {
 };
 
 }  // namespace greeting::v1
+
+namespace parigot::wire {
+template <>
+struct EnumNames<::greeting::v1::Tongue> {
+  static constexpr ::std::string_view Name(::greeting::v1::Tongue value) { return ::greeting::v1::Tongue_Name(value); }
+};
+template <>
+struct EnumNames<::greeting::v1::GreetErr> {
+  static constexpr ::std::string_view Name(::greeting::v1::GreetErr value) { return ::greeting::v1::GreetErr_Name(value); }
+};
+}  // namespace parigot::wire
 
 #endif  // PARIGOT_GEN_GREETING_V1_GREETING_PARIGOT_H_

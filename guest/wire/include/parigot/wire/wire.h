@@ -11,13 +11,15 @@
 //   void SerializeTo(parigot::wire::Writer&) const;  // writes ByteSizeLong()
 //   [[nodiscard]] bool ParseFromString(std::string_view bytes);
 //   bool operator==(const T&) const = default;
+// and for each enum E, besides its name function E_Name, a specialization
+// of EnumNames below.
 // Parsing never aborts or throws (other than std::bad_alloc): malformed input,
 // including nesting deeper than Reader::kMaxDepth, makes it return false.
 // Unknown fields are skipped and not kept.
 #ifndef PARIGOT_WIRE_WIRE_H_
 #define PARIGOT_WIRE_WIRE_H_
 
-#define PARIGOT_WIRE_VERSION 2
+#define PARIGOT_WIRE_VERSION 3
 
 #include <array>
 #include <cstdint>
@@ -32,5 +34,17 @@
 #include "parigot/wire/box.h"
 #include "parigot/wire/codecs.h"
 #include "parigot/wire/coding.h"
+
+namespace parigot::wire {
+
+// The proto name of a generated enum's value, for generic code (the test
+// API prints values with it, parigot/testing.h): generated headers
+// specialize it for each enum E with
+//   static constexpr std::string_view Name(E value);  // empty if undeclared
+// Left undefined for other types.
+template <typename E>
+struct EnumNames;
+
+}  // namespace parigot::wire
 
 #endif  // PARIGOT_WIRE_WIRE_H_
