@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "host/kernel/kernel_state.h"
+#include "host/kernel/scheduler.h"
 
 namespace parigot::kernel {
 
@@ -412,6 +413,10 @@ Err Kernel::ReadEvents(GuestId id, std::chrono::milliseconds timeout, size_t max
     events->pop_back();
     if (events->size() > before) break;
   }
+  // A guest that only polls (its timers are due: a long-running
+  // operation's slices) never parks: let the other guests of its worker
+  // run, or it would keep them, and the answers it sends, waiting.
+  if (timeout.count() == 0) Scheduler::Yield();
   // Whatever this returns, the guest's code runs again: a turn begins (a
   // method's time limit is its turn's).
   guest->starting.store(false);

@@ -117,6 +117,24 @@ class Worker {
     task->sink = std::move(task->sink).resume();
   }
 
+  // On the task's own fiber, on this worker's thread: lets the fibers that
+  // are ready here (or wait in the inbox, or whose wait timed out) run
+  // before it, then resumes it. Costs nothing when none is.
+  void Yield(Task* task) {
+    if (has_inbox_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(inbox_mu_);
+      for (Task* incoming : inbox_) ready_.push_back(incoming);
+      inbox_.clear();
+      has_inbox_.store(false, std::memory_order_relaxed);
+    }
+    FireTimers();
+    // The port's events (a call from another host) may be for fibers here.
+    if (in_port_) port_->Poll(index_);
+    if (ready_.empty()) return;
+    ready_.push_back(task);
+    task->sink = std::move(task->sink).resume();
+  }
+
   static Worker* Current() { return tls_worker; }
   int index() const { return index_; }
 
@@ -324,6 +342,10 @@ void Scheduler::TaskFinished() {
 }
 
 bool Scheduler::OnFiber() { return tls_task != nullptr; }
+
+void Scheduler::Yield() {
+  if (tls_task != nullptr && tls_worker != nullptr) tls_worker->Yield(tls_task);
+}
 
 int Scheduler::CurrentWorker() {
   return tls_worker != nullptr ? tls_worker->index() : -1;

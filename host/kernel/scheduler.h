@@ -136,6 +136,11 @@ class Scheduler {
   // True when the caller runs on one of this process's scheduler fibers.
   static bool OnFiber();
 
+  // On a fiber: lets the other fibers ready on its worker run first (a
+  // fiber that polls without waiting would otherwise keep its worker from
+  // them), then returns; nothing when there is none. Elsewhere: nothing.
+  static void Yield();
+
   // The index of the worker the caller runs on (on a fiber, or in an
   // IdlePort's Wait), or -1 on any other thread.
   static int CurrentWorker();

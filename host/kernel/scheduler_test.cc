@@ -141,6 +141,34 @@ TEST(SchedulerTest, OtherFibersRunWhileOneWaits) {
   EXPECT_EQ(others.load(), 10);
 }
 
+// A fiber that polls without ever parking (a guest whose timers are due)
+// yields: the other fibers of its worker run, including one woken from
+// another thread meanwhile. Without Yield this never ends.
+TEST(SchedulerTest, APollingFiberYieldsToTheOthersOfItsWorker) {
+  std::atomic<int> others{0};
+  std::atomic<bool> woken{false};
+  Mailbox mailbox;
+  Scheduler scheduler({.workers = 1});
+  scheduler.Spawn([&] {
+    mailbox.Take(milliseconds(-1));
+    woken = true;
+  });
+  scheduler.Spawn([&] {
+    while (others.load() < 10 || !woken.load()) Scheduler::Yield();
+  });
+  for (int i = 0; i < 10; ++i) scheduler.Spawn([&] { ++others; });
+  std::thread waker([&] {
+    std::this_thread::sleep_for(milliseconds(20));
+    mailbox.Put(ExitRequested{0});  // from the inbox, while the poller spins
+  });
+  scheduler.Join();
+  waker.join();
+  EXPECT_EQ(others.load(), 10);
+  EXPECT_TRUE(woken.load());
+}
+
+TEST(SchedulerTest, YieldOffAFiberDoesNothing) { Scheduler::Yield(); }
+
 TEST(SchedulerTest, ThousandParkedFibersAllWake) {
   constexpr int kFibers = 1000;
   std::vector<std::unique_ptr<Mailbox>> mailboxes;

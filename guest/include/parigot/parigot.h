@@ -1,5 +1,6 @@
 // The guest SDK in one include: programs, services, futures, coroutines
-// and combinators, why calls fail, timers, logging, ids.
+// and combinators, why calls fail, timers, long-running operations,
+// logging, ids.
 #ifndef PARIGOT_PARIGOT_H_
 #define PARIGOT_PARIGOT_H_
 
@@ -9,6 +10,7 @@
 #include "parigot/future.h"
 #include "parigot/id.h"
 #include "parigot/log.h"
+#include "parigot/operation.h"
 #include "parigot/program.h"
 #include "parigot/service.h"
 #include "parigot/status.h"
