@@ -90,7 +90,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
     NoteMessage(file->message_type(i), &used);
   }
   std::vector<const pb::EnumDescriptor*> error_enums;
-  bool needs_kernel_err = false;
+  bool needs_default_err = false;
   for (int i = 0; i < file->service_count(); ++i) {
     const pb::ServiceDescriptor* s = file->service(i);
     const pb::EnumDescriptor* e = nullptr;
@@ -99,7 +99,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
     if (e != nullptr) {
       used.insert(e->file());
     } else {
-      needs_kernel_err = true;
+      needs_default_err = true;
     }
     for (int j = 0; j < s->method_count(); ++j) {
       used.insert(s->method(j)->input_type()->file());
@@ -113,7 +113,7 @@ bool Generator::Generate(const pb::FileDescriptor* file,
   for (int i = 0; i < file->public_dependency_count(); ++i) {
     includes.insert(FileStem(file->public_dependency(i)) + ".parigot.h");
   }
-  if (needs_kernel_err) includes.insert(kDefaultErrorHeader);
+  if (needs_default_err) includes.insert(kDefaultErrorHeader);
 
   const std::string stem = FileStem(file);
   const std::string ns = names.Namespace(file);

@@ -62,7 +62,7 @@ std::string ErrorEnumName(const pb::EnumDescriptor* e, Names& names) {
     }
     const std::string& prefix = names.options().ns_prefix;
     if (!prefix.empty()) ns = prefix + "::" + ns;
-    return "::" + ns + "::KernelErr";
+    return "::" + ns + "::" + kDefaultErrorEnum;
   }
   return names.Qualified(e);
 }
@@ -101,10 +101,8 @@ bool ResolveService(const pb::ServiceDescriptor* s,
   *found = nullptr;
   std::string enum_name;
   if (!StringOption(s->options(), kErrorIdNameOption, &enum_name)) {
-    for (std::string pkg : {std::string(kDefaultErrorPackage), std::string("syscall.v1")}) {
-      *found = s->file()->pool()->FindEnumTypeByName(pkg + ".KernelErr");
-      if (*found != nullptr) break;
-    }
+    *found = s->file()->pool()->FindEnumTypeByName(std::string(kDefaultErrorPackage) + "." +
+                                                   kDefaultErrorEnum);
     return true;
   }
   std::string full = s->file()->package().empty()

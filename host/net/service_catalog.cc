@@ -160,14 +160,16 @@ Result<std::vector<std::string>> ServiceCatalog::MethodNames(
 
 std::string ServiceCatalog::ErrorName(std::string_view full_name, int32_t error) const {
   const google::protobuf::ServiceDescriptor* service = FindService(full_name);
-  if (service == nullptr || !service->options().HasExtension(protosupport::v1::error_id_name)) {
-    return {};
+  if (service == nullptr) return {};
+  // Without the option the guest's generated code uses ServiceErr (codegen/
+  // service_gen.h): its names are the host's own, whatever the guest's pool.
+  const google::protobuf::EnumDescriptor* errors = protosupport::v1::ServiceErr_descriptor();
+  if (service->options().HasExtension(protosupport::v1::error_id_name)) {
+    const std::string& package = service->file()->package();
+    const std::string& enum_name = service->options().GetExtension(protosupport::v1::error_id_name);
+    errors = pool_.FindEnumTypeByName(package.empty() ? enum_name : package + "." + enum_name);
+    if (errors == nullptr) return {};
   }
-  const std::string& package = service->file()->package();
-  const std::string& enum_name = service->options().GetExtension(protosupport::v1::error_id_name);
-  const google::protobuf::EnumDescriptor* errors =
-      pool_.FindEnumTypeByName(package.empty() ? enum_name : package + "." + enum_name);
-  if (errors == nullptr) return {};
   const google::protobuf::EnumValueDescriptor* value = errors->FindValueByNumber(error);
   return value != nullptr ? value->name() : std::string();
 }

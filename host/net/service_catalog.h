@@ -71,9 +71,10 @@ class ServiceCatalog {
   Result<std::vector<std::string>> MethodNames(std::string_view full_name) const;
 
   // The name of value `error` of the error enum of service `full_name` (the
-  // enum its option protosupport.v1.error_id_name names, in its package):
-  // "UnknownLang". Empty if the catalog lacks the service, the option, the
-  // enum or the value.
+  // enum its option protosupport.v1.error_id_name names, in its package, or
+  // protosupport.v1.ServiceErr without the option): "UnknownLang",
+  // "DispatchError". Empty if the catalog lacks the service, the enum the
+  // option names, or the value.
   std::string ErrorName(std::string_view full_name, int32_t error) const;
 
   // The fully-qualified names of every service of every file, sorted.

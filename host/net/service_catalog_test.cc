@@ -182,8 +182,18 @@ TEST(ServiceCatalogTest, ErrorNameComesFromTheServicesErrorEnum) {
   EXPECT_EQ(catalog.ErrorName("greeting.v1.Greeting", 1), "DispatchError");
   EXPECT_EQ(catalog.ErrorName("greeting.v1.Greeting", 999), "") << "no such value";
   EXPECT_EQ(catalog.ErrorName("greeting.v1.Nope", 4), "") << "no such service";
+}
+
+// Generated code gives a service without the option protosupport.v1.ServiceErr
+// as its error enum (not the kernel's KernelErr, whose 1 is LocateError and
+// 3 IdDispatch), so the trailer names ServiceErr's values.
+TEST(ServiceCatalogTest, ErrorNameWithoutTheOptionComesFromServiceErr) {
+  ServiceCatalog catalog;
   ASSERT_EQ(catalog.Add(SetOf({kBase, kUser}), "x"), Status::Ok());
-  EXPECT_EQ(catalog.ErrorName("b.User", 4), "") << "a service without error_id_name";
+  EXPECT_EQ(catalog.ErrorName("b.User", 1), "DispatchError");
+  EXPECT_EQ(catalog.ErrorName("b.User", 2), "UnmarshalFailed");
+  EXPECT_EQ(catalog.ErrorName("b.User", 3), "MarshalFailed");
+  EXPECT_EQ(catalog.ErrorName("b.User", 4), "") << "ServiceErr has no value 4";
 }
 
 }  // namespace

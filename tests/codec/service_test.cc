@@ -1,8 +1,11 @@
 // Generated service code (client handles, server bases, elided empty
-// messages, the default KernelErr) compiles against a fake SDK and routes
-// calls by method index with the expected request bytes.
+// messages, the default error enum ServiceErr) compiles against a fake SDK
+// and routes calls by method index with the expected request bytes.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
+#include "codectest/v1/bare.parigot.h"
 #include "codectest/v1/svc.parigot.h"
 #include "greeting/v1/greeting.parigot.h"
 
@@ -52,23 +55,23 @@ TEST(ServiceTest, ServerDispatchesByIndex) {
   EXPECT_TRUE(g.time_limits_ms().empty());
 }
 
-using KernelErr = parigot::syscall::v1::KernelErr;
+using ServiceErr = protosupport::v1::ServiceErr;
 using codectest::v1::Everything;
 
 class Kitchen : public codectest::v1::KitchenServer {
  public:
-  parigot::Future<void, KernelErr> Ping() override { return {}; }
-  parigot::Future<Everything, KernelErr> Fetch() override {
-    parigot::Future<Everything, KernelErr> f;
+  parigot::Future<void, ServiceErr> Ping() override { return {}; }
+  parigot::Future<Everything, ServiceErr> Fetch() override {
+    parigot::Future<Everything, ServiceErr> f;
     f.value = Everything{.f_int32 = 5};
     return f;
   }
-  parigot::Future<void, KernelErr> Store(const Everything& e) override {
+  parigot::Future<void, ServiceErr> Store(const Everything& e) override {
     stored = e;
     return {};
   }
-  parigot::Future<Everything, KernelErr> Echo(const Everything& e) override {
-    parigot::Future<Everything, KernelErr> f;
+  parigot::Future<Everything, ServiceErr> Echo(const Everything& e) override {
+    parigot::Future<Everything, ServiceErr> f;
     f.value = e;
     return f;
   }
@@ -77,7 +80,7 @@ class Kitchen : public codectest::v1::KitchenServer {
 
 TEST(ServiceTest, EmptyMessagesAreElided) {
   codectest::v1::Kitchen k(parigot::internal::ServiceHandle{1});
-  parigot::Future<void, KernelErr> ping = k.Ping();
+  parigot::Future<void, ServiceErr> ping = k.Ping();
   (void)ping;
   EXPECT_EQ(parigot::internal::TEST_LastCall().method, 0u);
   EXPECT_EQ(parigot::internal::TEST_LastCall().bytes, "");
@@ -94,6 +97,40 @@ TEST(ServiceTest, EmptyMessagesAreElided) {
   EXPECT_EQ(fetched.f_int32, 5);
   server.TEST_Dispatch(2, Everything{.f_string = "y"}.SerializeAsString());
   EXPECT_EQ(server.stored.f_string, "y");
+}
+
+// A service without the option error_id_name fails with ServiceErr, whose
+// values are the ones the SDK fails calls with (1: DispatchError), whether
+// its file imports protosupport.proto (Kitchen: the enum from the pool) or
+// not (Bare: named by the generator). The kernel's KernelErr, once used here,
+// would read 1 as LocateError.
+static_assert(std::is_same_v<decltype(std::declval<codectest::v1::Kitchen>().Ping()),
+                             parigot::Future<void, ServiceErr>>);
+static_assert(std::is_same_v<decltype(std::declval<codectest::v1::Bare>().Ping()),
+                             parigot::Future<void, ServiceErr>>);
+static_assert(std::is_same_v<decltype(std::declval<codectest::v1::BareServer>().Echo(
+                                 std::declval<const Everything&>())),
+                             parigot::Future<Everything, ServiceErr>>);
+
+class Bare : public codectest::v1::BareServer {
+ public:
+  parigot::Future<void, ServiceErr> Ping() override { return {}; }
+  parigot::Future<Everything, ServiceErr> Echo(const Everything& e) override {
+    parigot::Future<Everything, ServiceErr> f;
+    f.value = e;
+    return f;
+  }
+};
+
+TEST(ServiceTest, WithoutAnErrorEnumTheSdksFailuresReadAsServiceErr) {
+  Bare server;
+  auto name = [](int error) {
+    return parigot::wire::EnumNames<ServiceErr>::Name(static_cast<ServiceErr>(error));
+  };
+  EXPECT_EQ(name(server.TEST_Dispatch(9, "").error), "DispatchError");  // unknown method
+  EXPECT_EQ(name(server.TEST_Dispatch(1, "\xff").error), "UnmarshalFailed");
+  EXPECT_EQ(name(3), "MarshalFailed");
+  EXPECT_EQ(server.TEST_Dispatch(0, "").error, 0);
 }
 
 }  // namespace

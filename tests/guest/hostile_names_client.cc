@@ -15,7 +15,7 @@ namespace {
 using hostile::v1::Outer;
 using hostile::v1::Status;
 using hostile::v1::Tagged;
-using parigot::syscall::v1::KernelErr;
+using protosupport::v1::ServiceErr;
 
 hostile::v1::Locals SomeLocals() {
   hostile::v1::Locals l;
@@ -60,7 +60,7 @@ int main() {
   parigot::Program app({Outer::require});
   app.launch().then([] {
     Outer outer = Outer::locate();
-    using Method = parigot::Future<Status, KernelErr> (Outer::*)(
+    using Method = parigot::Future<Status, ServiceErr> (Outer::*)(
         const Tagged&, parigot::CallOptions) const;
     struct Case {
       const char* name;
@@ -74,7 +74,7 @@ int main() {
         {"delete", &Outer::delete_},     {"OuterServer", &Outer::OuterServer},
         {"request", &Outer::request},    {"options", &Outer::options},
         {"r", &Outer::r}};
-    std::vector<parigot::Future<bool, KernelErr>> answers;
+    std::vector<parigot::Future<bool, ServiceErr>> answers;
     uint32_t tag = 1;
     for (const Case& c : cases) {
       Tagged request{.tag = tag, .name = std::string("n-") + c.name};
@@ -101,7 +101,7 @@ int main() {
                              std::to_string(right.size()) + " answers right");
           parigot::exit(n == right.size() ? 0 : 1);
         })
-        .or_else([](KernelErr e) {
+        .or_else([](ServiceErr e) {
           parigot::log::error("a call failed: " + std::to_string(static_cast<int>(e)));
           parigot::exit(1);
         });

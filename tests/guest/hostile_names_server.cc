@@ -13,8 +13,8 @@ namespace {
 
 using hostile::v1::Status;
 using hostile::v1::Tagged;
-using parigot::syscall::v1::KernelErr;
-using Answer = parigot::Future<Status, KernelErr>;
+using protosupport::v1::ServiceErr;
+using Answer = parigot::Future<Status, ServiceErr>;
 
 Answer Reply(std::string method, const Tagged& request) {
   return Answer::Ready(Status{.ok = request.tag % 2 == 1,
@@ -38,12 +38,12 @@ class OuterImpl : public hostile::v1::OuterServer_ {
   Answer request(const Tagged& request) override { return Reply("request", request); }
   Answer options(const Tagged& request) override { return Reply("options", request); }
   Answer r(const Tagged& request) override { return Reply("r", request); }
-  parigot::Future<hostile::v1::Locals, KernelErr> Locals(
+  parigot::Future<hostile::v1::Locals, ServiceErr> Locals(
       const hostile::v1::Locals& request) override {
-    return parigot::Future<hostile::v1::Locals, KernelErr>::Ready(request);
+    return parigot::Future<hostile::v1::Locals, ServiceErr>::Ready(request);
   }
-  parigot::Future<hostile::v1::Team, KernelErr> Team(const hostile::v1::Team& request) override {
-    return parigot::Future<hostile::v1::Team, KernelErr>::Ready(request);
+  parigot::Future<hostile::v1::Team, ServiceErr> Team(const hostile::v1::Team& request) override {
+    return parigot::Future<hostile::v1::Team, ServiceErr>::Ready(request);
   }
 };
 

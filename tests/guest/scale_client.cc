@@ -11,7 +11,6 @@
 namespace {
 
 constexpr std::string_view kMethods[] = {"Ping"};
-using Err = parigot::KernelErr;
 
 }  // namespace
 

@@ -2,9 +2,9 @@
 // the e2e tests `testapi*` on both engines, in one process and on hosts:
 // passing and failing checks (file:line, the expression, both values),
 // ASSERT ending a test, asynchronous tests (passing, failing, timing out),
-// skipping, and in-guest fakes (calls answered inside this guest through
-// the real wire format, deadlines included). Some tests here fail on
-// purpose: the e2e tests check how.
+// skipping, in-guest fakes (calls answered inside this guest through the
+// real wire format, deadlines included), and coroutine bodies (CO_ASSERT_*,
+// awaited calls). Some tests here fail on purpose: the e2e tests check how.
 #include <time.h>
 
 #include <cstdint>
@@ -168,6 +168,49 @@ PARIGOT_TEST(Fake, GoneAfterItsTest) {
   EXPECT_FALSE(echo.ok());
 }
 
+// Coroutine bodies (written last: the e2e tests check the line numbers of
+// the tests above).
+
+// Passes: a real call (through the kernel to the crasher service, which the
+// testapi deployments run for it; on hosts the call crosses the network), a
+// sleep and an in-guest fake's answer and refusal, each awaited, checked
+// with OK and ERR on the Outcome that co_await gives. A body that never
+// resumed would time out.
+PARIGOT_ASYNC_TEST(Coroutine, AwaitsACallAndASleep) {
+  auto pinged = co_await test::v1::Crasher::locate().Ping({.timeout_ms = 5000});
+  CO_ASSERT_OK(pinged);
+  int64_t before = NowNs();
+  auto slept = co_await parigot::sleep(20);
+  CO_ASSERT_OK(slept);
+  EXPECT_GE(NowNs() - before, 20'000'000);
+  parigot::testing::install_fake<FakeEcho>();
+  test::v1::Echo echo = test::v1::Echo::locate();
+  auto reply = co_await echo.Reflect({.data = "ping"});
+  CO_ASSERT_OK(reply);
+  EXPECT_EQ(reply->data, "fake:ping");
+  auto refused = co_await echo.Reflect({.data = "refuse"});
+  EXPECT_ERR(refused, TestErr::Refused);
+  EXPECT_FALSE(parigot::testing::has_failure());
+}
+
+// Fails at its CO_ASSERT, after a wait, and goes no further.
+PARIGOT_ASYNC_TEST(Coroutine, AssertEnds) {
+  parigot::testing::install_fake<FakeEcho>();
+  auto reply = co_await test::v1::Echo::locate().Reflect({.data = "ping"});
+  CO_ASSERT_OK(reply);
+  CO_ASSERT_EQ(reply->data, "pong") << "after a wait";
+  parigot::log::error("the coroutine went on after a failed CO_ASSERT");
+}
+
+// Fails because the call it awaits fails (past its deadline: the fake's
+// Stall never answers); the failure and its cause reach the test.
+PARIGOT_ASYNC_TEST(Coroutine, CallFails, parigot::Future<void, TestErr>) {
+  parigot::testing::install_fake<FakeEcho>();
+  auto stalled = co_await test::v1::Echo::locate().Stall({.timeout_ms = 30});
+  if (!stalled) co_await parigot::fail(stalled.error(), stalled.cause());
+  parigot::log::error("the coroutine went on after its call failed");
+}
+
 }  // namespace
 
-int main() { return parigot::testing::RunAll(); }
+int main() { return parigot::testing::RunAll({test::v1::Crasher::require}); }

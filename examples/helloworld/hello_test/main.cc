@@ -47,18 +47,11 @@ PARIGOT_ASYNC_TEST(Greet, SaysBonjour, parigot::Future<FetchGreetingResponse, Gr
       .then([](const FetchGreetingResponse& r) { EXPECT_EQ(r.greeting, "bonjour"); });
 }
 
+// The same kind of test as a coroutine: co_await gives the call's Outcome.
 PARIGOT_ASYNC_TEST(Greet, RefusesAnUnknownTongue) {
-  parigot::Promise<void, parigot::testing::Failure> done;
-  greeting::v1::Greeting::locate()
-      .FetchGreeting({.tongue = Tongue::Unspecified})
-      .then([done](const FetchGreetingResponse& r) mutable {
-        done.Fail({"answered " + r.greeting});
-      })
-      .or_else([done](GreetErr error) mutable {
-        EXPECT_EQ(error, GreetErr::UnknownLang);
-        done.Complete();
-      });
-  return done.future();
+  auto reply = co_await greeting::v1::Greeting::locate().FetchGreeting(
+      {.tongue = Tongue::Unspecified});
+  EXPECT_ERR(reply, GreetErr::UnknownLang);
 }
 
 // The program's logic against a fake: no greet service involved.

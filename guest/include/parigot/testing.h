@@ -37,9 +37,23 @@
 //
 // The test ends when the future completes; a failed future fails the test
 // with its error's value (and name, for generated enums) and its
-// CallCause. Because the return type is written out, the body may also be
-// a C++20 coroutine over parigot futures (co_await, co_return), once the
-// future type supports it; use the CO_ASSERT_* forms there.
+// CallCause. Because the return type is written out, the body may be a
+// coroutine (parigot/coroutine.h): `co_await` a call or a sleep to get its
+// Outcome, check it, and end with the body or `co_return;`:
+//
+//   PARIGOT_ASYNC_TEST(Greeting, SaysBonjourAfterAWhile) {
+//     auto greet = greeting::v1::Greeting::locate();
+//     auto reply = co_await greet.FetchGreeting({.tongue = Tongue::French});
+//     CO_ASSERT_OK(reply);                 // ends the test if it failed
+//     EXPECT_EQ(reply->greeting, "bonjour");
+//     co_await parigot::sleep(10);
+//   }
+//
+// In a coroutine, ASSERT_* cannot return: use CO_ASSERT_*, which co_return.
+// They need a body whose future is a Future<void, E> (testing::Async is),
+// as co_return without a value does. To fail the test with an error of
+// your own, `co_await parigot::fail(error);` (a Future<void, E> body) or
+// `co_return parigot::fail(error);` (a Future<T, E> body).
 //
 // Checks. EXPECT_* records a failure and the test goes on; ASSERT_* records
 // it and ends the test at once: it returns from the function it is written
@@ -52,6 +66,7 @@
 //   TRUE FALSE          (condition)
 //   OK                  (future)    completed and succeeded
 //   ERR                 (future, e) completed and failed with the error e
+// OK and ERR also take the Outcome that co_await gives (always completed).
 //
 // A failure names file:line, the expression and the values, e.g.
 //   greet_test.cc:20: expected r.greeting == "hallo", but r.greeting is "bonjour"
@@ -96,6 +111,7 @@
 #include <utility>
 #include <vector>
 
+#include "parigot/coroutine.h"
 #include "parigot/future.h"
 #include "parigot/program.h"
 #include "parigot/service.h"
@@ -218,23 +234,37 @@ CheckResult Compare(const char* op, const char* a_text, const char* b_text, cons
 CheckResult Truth(const char* text, bool value, bool expected);
 
 template <typename T, typename E>
+CheckResult Succeeded(const char* text, const Outcome<T, E>& outcome) {
+  if (outcome.ok()) return {};
+  return {false, "expected " + std::string(text) + " to have succeeded, but it failed with " +
+                     Printer<E>::Print(outcome.error()) + CauseText(outcome.cause())};
+}
+
+template <typename T, typename E>
 CheckResult Succeeded(const char* text, const Future<T, E>& future) {
   if (!future.is_completed()) return {false, "expected " + std::string(text) +
                                                  " to have succeeded, but it is still pending"};
-  if (future.is_success()) return {};
-  return {false, "expected " + std::string(text) + " to have succeeded, but it failed with " +
-                     Printer<E>::Print(future.error()) + CauseText(future.cause())};
+  return Succeeded(text, Outcome<T, E>(future));
+}
+
+template <typename T, typename E, typename Want>
+CheckResult FailedWith(const char* text, const char* want_text, const Outcome<T, E>& outcome,
+                       const Want& want) {
+  std::string expected = "expected " + std::string(text) + " to have failed with " + want_text;
+  if (outcome.ok()) return {false, expected + ", but it succeeded"};
+  if (outcome.error() == want) return {};
+  return {false, expected + " (" + Printer<Want>::Print(want) + "), but it failed with " +
+                     Printer<E>::Print(outcome.error()) + CauseText(outcome.cause())};
 }
 
 template <typename T, typename E, typename Want>
 CheckResult FailedWith(const char* text, const char* want_text, const Future<T, E>& future,
                        const Want& want) {
-  std::string expected = "expected " + std::string(text) + " to have failed with " + want_text;
-  if (!future.is_completed()) return {false, expected + ", but it is still pending"};
-  if (future.is_success()) return {false, expected + ", but it succeeded"};
-  if (future.error() == want) return {};
-  return {false, expected + " (" + Printer<Want>::Print(want) + "), but it failed with " +
-                     Printer<E>::Print(future.error()) + CauseText(future.cause())};
+  if (!future.is_completed()) {
+    return {false, "expected " + std::string(text) + " to have failed with " + want_text +
+                       ", but it is still pending"};
+  }
+  return FailedWith(text, want_text, Outcome<T, E>(future), want);
 }
 
 }  // namespace internal
