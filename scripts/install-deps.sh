@@ -24,6 +24,8 @@ packages=(
   # format (header-only), fibers.
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libboost-dev libboost-context-dev
+  # The built-in services' storage (host/builtin).
+  libsqlite3-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev gdb python3
   # A gRPC client that is not parigot, for the network-mode tests.
