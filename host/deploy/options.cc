@@ -1,6 +1,7 @@
 #include "parigot/deploy/options.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "diagnostics.h"
 
@@ -166,6 +167,17 @@ const MicroserviceOptions* FindMicroservice(const DeploymentOptions& deployment,
     if (ms.name == name) return &ms;
   }
   return nullptr;
+}
+
+std::filesystem::path DeploymentOptions::DataDir() const {
+  std::filesystem::path dir = data_dir;
+  if (data_dir.empty()) {
+    const char* env = std::getenv(kDataDirEnvVar);
+    dir = (env != nullptr && *env != '\0' ? std::filesystem::path(env)
+                                          : std::filesystem::path(".parigot-data")) /
+          name;
+  }
+  return dir.is_absolute() ? dir : descriptor_dir / dir;
 }
 
 }  // namespace parigot::deploy

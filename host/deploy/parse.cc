@@ -23,16 +23,17 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 1> kTopKeys = {"config"};
-constexpr std::array<std::string_view, 10> kDeploymentKeys = {
+constexpr std::array<std::string_view, 11> kDeploymentKeys = {
     "Timezone", "SearchDir",    "ParigotLibPath", "ParigotLibSymbol", "MaxMessageSize",
-    "MaxInFlight", "Timeout",   "microservice",   "host",             "external"};
+    "MaxInFlight", "Timeout",   "microservice",   "host",             "external",
+    "DataDir"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 16> kMicroserviceKeys = {
+constexpr std::array<std::string_view, 17> kMicroserviceKeys = {
     "WasmPath",    "Arg",           "Env",           "Server",         "Main",
     "Test",        "Engine",        "Host",          "TimeLimit",      "MethodTimeLimit",
     "MemoryLimit", "Restart",       "MaxRestarts",   "RestartWindow",  "RestartBackoff",
-    "TimeScale"};
+    "TimeScale",   "Builtin"};
 constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
@@ -346,13 +347,20 @@ class Parser {
       } else if (k == "MethodTimeLimit") {
         if (!CheckType(*node, key->source(), full, toml::node_type::table)) continue;
         ParseMethodTimeLimits(*node->as_table(), full, ms);
-      } else if (k == "WasmPath" || k == "Engine") {
+      } else if (k == "WasmPath" || k == "Engine" || k == "Builtin") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;
         }
         const std::string& value = **node->as_string();
         if (k == "WasmPath") {
           ms.wasm_path = value;
+        } else if (k == "Builtin") {
+          if (std::find(kBuiltinNames.begin(), kBuiltinNames.end(), value) !=
+              kBuiltinNames.end()) {
+            ms.builtin = value;
+          } else {
+            UnknownName(*node, full, "built-in service", value, kBuiltinNames, "\"kv\"");
+          }
         } else if (auto engine = ParseEngineKind(value)) {
           ms.engine = engine;
         } else {
@@ -397,12 +405,14 @@ class Parser {
       if (k == "SearchDir") {
         d.search_dirs = StringArray(*node, *key, full, d.key_locations);
       } else if (k == "Timezone" || k == "ParigotLibPath" ||
-                 k == "ParigotLibSymbol") {
+                 k == "ParigotLibSymbol" || k == "DataDir") {
         if (!CheckType(*node, key->source(), full, toml::node_type::string)) {
           continue;
         }
         if (k == "Timezone") {
           d.timezone = **node->as_string();
+        } else if (k == "DataDir") {
+          d.data_dir = **node->as_string();
         } else {
           Warn(key->source(), full,
                "ignored (kept for compatibility with the Go parigot; the C++ "

@@ -74,12 +74,27 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
                     "must be between 64 KiB (65536) and 4 GiB (4294967296) bytes, got " +
                         std::to_string(*ms.memory_limit));
   }
-  if (ms.wasm_path.empty()) {
+  if (!ms.builtin.empty()) {
+    // A built-in is the host's own code: nothing of a guest applies to it.
+    for (std::string_view key :
+         {"WasmPath", "Engine", "Arg", "Env", "MemoryLimit", "TimeScale"}) {
+      if (!ms.key_locations.contains(std::string(key))) continue;
+      diagnostics.Add(Where(ms.key_locations, std::string(key), ms.location),
+                      FullKey(ms, std::string(key)),
+                      "does not apply to a built-in service (Builtin = \"" + ms.builtin +
+                          "\"): it is no guest");
+    }
+    if (ms.kind != MicroserviceKind::kServer) {
+      std::string key(MicroserviceKindName(ms.kind));
+      diagnostics.Add(Where(ms.key_locations, key, ms.location), FullKey(ms, key),
+                      "a built-in service is a server, never a program");
+    }
+  } else if (ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),
                     FullKey(ms, "WasmPath"),
                     written ? "must not be empty"
-                            : "missing (every microservice needs a WasmPath)");
+                            : "missing (every microservice needs a WasmPath, or a Builtin)");
   }
   for (size_t i = 0; i < ms.env.size(); ++i) {
     const std::string& entry = ms.env[i];

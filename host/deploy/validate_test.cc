@@ -22,7 +22,54 @@ Arg = ["x"]
                           "");
   EXPECT_EQ(ErrorOf(d),
             "app.toml:1:26: config.dev.microservice.greet.WasmPath: missing "
-            "(every microservice needs a WasmPath)");
+            "(every microservice needs a WasmPath, or a Builtin)");
+}
+
+TEST_F(ValidateTest, ABuiltinNeedsNoWasmPathAndTakesNoGuestKeys) {
+  Touch("main.wasm");
+  auto ok = LoadDeployment(Descriptor(R"([config.dev]
+DataDir = "/var/lib/shop"
+[config.dev.microservice.store]
+Builtin = "kv"
+TimeLimit = 500
+[config.dev.microservice.main]
+WasmPath = "main.wasm"
+Main = true
+)"),
+                           "");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->microservices[0].builtin, "kv");
+  EXPECT_EQ(ok->DataDir(), "/var/lib/shop");
+
+  auto bad = LoadDeployment(Descriptor(R"([config.dev.microservice.store]
+Builtin = "kv"
+WasmPath = "kv.wasm"
+Arg = ["x"]
+Main = true
+)"),
+                            "");
+  std::string e = ErrorOf(bad);
+  EXPECT_NE(e.find("store.WasmPath: does not apply to a built-in service (Builtin = \"kv\")"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("store.Arg: does not apply"), std::string::npos) << e;
+  EXPECT_NE(e.find("store.Main: a built-in service is a server, never a program"),
+            std::string::npos) << e;
+
+  auto unknown = LoadDeployment(Descriptor(R"([config.dev.microservice.store]
+Builtin = "kb"
+)"),
+                                "");
+  EXPECT_NE(ErrorOf(unknown).find(R"(unknown built-in service "kb" (expected "kv"); did you mean "kv"?)"),
+            std::string::npos) << ErrorOf(unknown);
+}
+
+TEST_F(ValidateTest, DataDirDefaultsBesideTheDescriptor) {
+  auto d = LoadDeployment(Descriptor(R"([config.prod.microservice.store]
+Builtin = "kv"
+)"),
+                          "");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->DataDir(), d->descriptor_dir / ".parigot-data" / "prod");
 }
 
 // More guests than one process can reserve memory for: refused by
@@ -392,7 +439,7 @@ TEST_F(ValidateTest, OptionsBuiltByCodeAreValidatedWithoutLocations) {
   d.microservices.push_back(ms);
   Status s = ValidateDeployment(d);
   EXPECT_EQ(s.message(),
-            "svc.WasmPath: missing (every microservice needs a WasmPath)\n"
+            "svc.WasmPath: missing (every microservice needs a WasmPath, or a Builtin)\n"
             "svc.Env[0]: \"NOEQUALS\" is not KEY=VALUE (no '=')\n"
             "config.code.Timeout.Complete: must be a positive number of "
             "milliseconds, got 0");

@@ -15,6 +15,7 @@
 #include "host/kernel/scheduler.h"
 #include "host/net/reflection.h"
 #include "host/net/service_catalog.h"
+#include "host/runtime/builtins.h"
 #include "host/runtime/network.h"
 #include "host/runtime/signal_watcher.h"
 
@@ -88,6 +89,10 @@ class ModuleCache {
     // So that reflection can describe itself too.
     Result<std::vector<uint8_t>> own = net::ReflectionService::OwnDescriptorSet();
     Status added = own.ok() ? catalog_.Add(*own, "parigot") : own.status();
+    if (!added.ok()) log_(LogLevel::kWarn, added.message());
+    // The built-in services' own .proto files (kv.proto).
+    Result<std::vector<uint8_t>> builtins = RunningBuiltin::DescriptorSet();
+    added = builtins.ok() ? catalog_.Add(*builtins, "parigot builtins") : builtins.status();
     if (!added.ok()) log_(LogLevel::kWarn, added.message());
   }
 
@@ -268,8 +273,19 @@ Result<ApplicationResult> RunApplication(
   ModuleCache modules(!options.host.empty() || !deployment.externals.empty(),
                       net_log);
   std::vector<std::unique_ptr<RunningGuest>> guests;
+  std::vector<std::unique_ptr<RunningBuiltin>> builtins;
   for (const deploy::MicroserviceOptions* ms :
        deploy::MicroservicesOnHost(deployment, options.mode, options.host)) {
+    if (!ms->builtin.empty()) {
+      Result<std::unique_ptr<RunningBuiltin>> builtin = RunningBuiltin::Make(
+          *ms, deployment, *kernel, GuestOptionsOf(*ms, deployment), options.log);
+      if (!builtin.ok()) {
+        return Status(builtin.status().code(),
+                      deploy::DescribeKey(*ms, "Builtin") + ": " + builtin.status().message());
+      }
+      builtins.push_back(std::move(*builtin));
+      continue;
+    }
     std::string engine_name = ms->engine
                                   ? std::string(deploy::EngineKindName(*ms->engine))
                                   : options.default_engine;
@@ -344,6 +360,8 @@ Result<ApplicationResult> RunApplication(
         [guest, k = kernel.get(), table] { guest->Run(*k, *table); });
   }
 
+  for (auto& builtin : builtins) builtin->Start();
+
   ApplicationResult result;
   result.exit_code = kernel->WaitForExit();
   result.exit_reason = kernel->exit_reason();
@@ -358,6 +376,9 @@ Result<ApplicationResult> RunApplication(
     all_ended = scheduler->JoinUntil(std::chrono::steady_clock::now() +
                                      std::chrono::milliseconds(500));
   }
+  // A built-in ends as soon as it reads its exit request (its handlers
+  // never run for long).
+  for (auto& builtin : builtins) builtin->Join();
   // Peers hear of the end, and calls between hosts are settled, before the
   // kernel can go.
   if (*node != nullptr) (*node)->Shutdown();

@@ -16,6 +16,7 @@
 #ifndef PARIGOT_DEPLOY_OPTIONS_H_
 #define PARIGOT_DEPLOY_OPTIONS_H_
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -85,8 +86,14 @@ struct MicroserviceOptions {
   // name keys in messages.
   std::string key_path;
 
-  // WasmPath exactly as written. REQUIRES: non-empty (ValidateDeployment).
+  // WasmPath exactly as written. REQUIRES: non-empty unless `builtin` is
+  // set, empty if it is (ValidateDeployment).
   std::string wasm_path;
+  // Builtin: the built-in service the host runs here instead of a guest
+  // ("kv": docs/builtins.md). REQUIRES: one of kBuiltinNames; a server, with
+  // no WasmPath, Engine, Arg, Env, MemoryLimit or TimeScale
+  // (ValidateDeployment). Default: empty (a guest).
+  std::string builtin;
   // The absolute, lexically normalised path of an existing file, filled by
   // ResolveWasmPaths(). Default: empty (not resolved yet).
   std::filesystem::path resolved_wasm_path;
@@ -256,6 +263,14 @@ inline constexpr uint64_t kDefaultMaxMessageSize = uint64_t{128} << 20;
 // The upper bound of MaxInFlight.
 inline constexpr uint64_t kMaxMaxInFlight = uint64_t{64} << 30;
 
+// The environment variable that places the built-ins' data when the
+// descriptor names no DataDir.
+inline constexpr char kDataDirEnvVar[] = "PARIGOT_DATA_DIR";
+
+// The built-in services a microservice may name in Builtin
+// (docs/builtins.md).
+inline constexpr std::array<std::string_view, 1> kBuiltinNames = {"kv"};
+
 // A size as MemoryLimit accepts it in a string: a whole number, optionally
 // followed (with or without a space) by a unit: B, KiB, MiB or GiB. nullopt
 // if `text` is not one, or is above 2^63 bytes.
@@ -291,6 +306,15 @@ struct DeploymentOptions {
   std::optional<uint64_t> max_in_flight;
   // max_in_flight, or its default.
   uint64_t MaxInFlight() const { return max_in_flight.value_or(4 * max_message_size); }
+  // DataDir, as written: where the built-in services keep their data (a
+  // kv store's database file: <DataDir>/<microservice>.kv.db). Relative to
+  // descriptor_dir unless absolute. Default: empty, which means
+  // "$PARIGOT_DATA_DIR/<deployment name>" when that variable is set (a
+  // volume of a container, a test's scratch directory), else
+  // ".parigot-data/<deployment name>" next to the descriptor.
+  std::string data_dir;
+  // The directory DataDir names, or its default.
+  std::filesystem::path DataDir() const;
   // SearchDir, as written: extra directories (relative to descriptor_dir
   // unless absolute) in which relative WasmPaths are searched. Default: empty.
   std::vector<std::string> search_dirs;
