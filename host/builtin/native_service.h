@@ -17,7 +17,8 @@
 //   std::thread server([&] { kernel.GuestEnded(id, kv.Serve(kernel, id), std::nullopt); });
 //
 // Thread safety: Serve runs on its caller's thread until the service ends;
-// the handlers run there, one at a time. A NativeService serves once.
+// the handlers run there, one at a time. Serve may be called again, for
+// the guest's next instance after a restart; never twice at once.
 #ifndef PARIGOT_HOST_BUILTIN_NATIVE_SERVICE_H_
 #define PARIGOT_HOST_BUILTIN_NATIVE_SERVICE_H_
 

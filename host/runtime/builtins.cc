@@ -42,8 +42,8 @@ Result<std::unique_ptr<RunningBuiltin>> RunningBuiltin::Make(
     return InternalError("cannot make the data directory " + dir.string() + ": " +
                          error.message());
   }
-  Result<std::unique_ptr<builtin::kv::KvStore>> store =
-      builtin::kv::KvStore::Open(dir / (ms.name + ".kv.db"));
+  const std::filesystem::path file = dir / (ms.name + ".kv.db");
+  Result<std::unique_ptr<builtin::kv::KvStore>> store = builtin::kv::KvStore::Open(file);
   if (!store.ok()) return store.status();
   running->store_ = std::move(*store);
   running->service_ = builtin::kv::MakeKvService(
@@ -55,7 +55,7 @@ Result<std::unique_ptr<RunningBuiltin>> RunningBuiltin::Make(
   running->id_ = kernel.AddGuest(ms.name, kernel::GuestKind::kService,
                                  deploy::DescribeKey(ms, ""), options);
   log(ms.name, kernel::LogLevel::kDebug,
-      "built-in " + ms.builtin + " service, data in " + (dir / (ms.name + ".kv.db")).string(),
+      "built-in " + ms.builtin + " service, data in " + file.string(),
       {});
   return running;
 }

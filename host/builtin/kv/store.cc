@@ -153,55 +153,55 @@ Result<int64_t> KvStore::WriteLocked(std::string_view ns, const Write& write) {
   return version + 1;
 }
 
+Result<std::vector<int64_t>> KvStore::Transact(std::string_view ns,
+                                               const std::vector<Write>& writes) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  std::vector<int64_t> results;
+  results.reserve(writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) {
+    Result<int64_t> result = WriteLocked(ns, writes[i]);
+    if (!result.ok()) {
+      (void)Exec("ROLLBACK");
+      return Status(result.status().code(),
+                    "write " + std::to_string(i) + ": " + result.status().message());
+    }
+    results.push_back(*result);
+  }
+  if (Status s = Exec("COMMIT"); !s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return results;
+}
+
 Result<std::vector<int64_t>> KvStore::Apply(std::string_view ns,
                                             const std::vector<Write>& writes) {
   if (writes.size() > kMaxBatchOps) {
     return InvalidArgumentError("kv: batch of " + std::to_string(writes.size()) +
                                 " writes, over " + std::to_string(kMaxBatchOps));
   }
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  std::vector<int64_t> versions;
-  versions.reserve(writes.size());
-  for (size_t i = 0; i < writes.size(); ++i) {
-    Result<int64_t> version = WriteLocked(ns, writes[i]);
-    if (!version.ok()) {
-      (void)Exec("ROLLBACK");
-      return Status(version.status().code(),
-                    "write " + std::to_string(i) + ": " + version.status().message());
-    }
-    versions.push_back(std::max<int64_t>(*version, 0));
-  }
-  if (Status s = Exec("COMMIT"); !s.ok()) {
-    (void)Exec("ROLLBACK");
-    return s;
-  }
-  return versions;
+  Result<std::vector<int64_t>> results = Transact(ns, writes);
+  if (!results.ok()) return results.status();
+  // A delete's version is 0, whether or not its key was there.
+  for (int64_t& version : *results) version = std::max<int64_t>(version, 0);
+  return results;
 }
 
 Result<int64_t> KvStore::Put(std::string_view ns, std::string_view key, std::string_view value,
                              std::optional<int64_t> expected_version) {
   Result<std::vector<int64_t>> versions =
-      Apply(ns, {Write{Write::Kind::kPut, std::string(key), std::string(value),
-                       expected_version}});
+      Transact(ns, {Write{Write::Kind::kPut, std::string(key), std::string(value),
+                          expected_version}});
   if (!versions.ok()) return versions.status();
   return versions->front();
 }
 
 Result<bool> KvStore::Delete(std::string_view ns, std::string_view key,
                              std::optional<int64_t> expected_version) {
-  if (Status s = CheckNamespaceAndKey(ns, key); !s.ok()) return s;
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Result<int64_t> result =
-      WriteLocked(ns, Write{Write::Kind::kDelete, std::string(key), {}, expected_version});
-  if (!result.ok()) {
-    (void)Exec("ROLLBACK");
-    return result.status();
-  }
-  if (Status s = Exec("COMMIT"); !s.ok()) {
-    (void)Exec("ROLLBACK");
-    return s;
-  }
-  return *result == 0;
+  Result<std::vector<int64_t>> results =
+      Transact(ns, {Write{Write::Kind::kDelete, std::string(key), {}, expected_version}});
+  if (!results.ok()) return results.status();
+  return results->front() == 0;
 }
 
 Result<Page> KvStore::List(std::string_view ns, std::string_view prefix,

@@ -86,7 +86,11 @@ class KvStore {
 
  private:
   explicit KvStore(sqlite3* db) : db_(db) {}
-  // Applies one write inside the current transaction.
+  // Applies `writes` in one transaction, all or none: each one's result as
+  // WriteLocked gives it.
+  Result<std::vector<int64_t>> Transact(std::string_view ns, const std::vector<Write>& writes);
+  // Applies one write inside the current transaction: the key's new
+  // version; for a delete, 0, or -1 when the key was absent.
   Result<int64_t> WriteLocked(std::string_view ns, const Write& write);
   Status Exec(const char* sql);
 
