@@ -69,6 +69,7 @@
 #include "parigot/future.h"
 #include "parigot/operation/v1/operation.parigot.h"
 #include "parigot/program.h"
+#include "parigot/service.h"
 #include "parigot/timer.h"
 
 namespace parigot {
@@ -242,7 +243,7 @@ Future<Result, E> AwaitOperation(Future<Operation, E> started, Poll poll,
   if (operation.error != 0) co_return fail(static_cast<E>(operation.error));
   Result result;
   if (!result.ParseFromString(operation.result)) {
-    co_return fail(static_cast<E>(2), CallCause::kBadResponse);
+    co_return fail(static_cast<E>(internal::kUnmarshalFailed), CallCause::kBadResponse);
   }
   co_return result;
 }

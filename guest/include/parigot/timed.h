@@ -30,6 +30,7 @@
 #include "parigot/combinators.h"
 #include "parigot/future.h"
 #include "parigot/program.h"
+#include "parigot/service.h"
 #include "parigot/timer.h"
 
 namespace parigot {
@@ -43,7 +44,7 @@ constexpr E TimeoutError() {
   if constexpr (std::is_same_v<E, KernelErr>) {
     return KernelErr::CallTimeout;
   } else {
-    return static_cast<E>(1);
+    return static_cast<E>(internal::kDispatchError);
   }
 }
 
