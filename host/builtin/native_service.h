@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "host/builtin/builtin.h"
 #include "host/kernel/kernel.h"
 #include "host/kernel/types.h"
 
@@ -50,19 +51,15 @@ struct NativeMethod {
   std::function<Reply(std::string_view request)> handler;
 };
 
-class NativeService {
+class NativeService : public Builtin {
  public:
   NativeService(kernel::ServiceName service, std::vector<NativeMethod> methods)
       : service_(std::move(service)), methods_(std::move(methods)) {}
   NativeService(const NativeService&) = delete;
   NativeService& operator=(const NativeService&) = delete;
 
-  // Serves as guest `guest` (added to `kernel` as a GuestKind::kService)
-  // until the application ends. Returns the guest's exit code: 0 when asked
-  // to exit; 1 when start-up failed (the kernel has logged why) or a system
-  // call failed (logged here). The caller then reports it with
-  // Kernel::GuestEnded.
-  int Serve(kernel::Kernel& kernel, GuestId guest);
+  // Builtin::Serve, for a guest added as a GuestKind::kService.
+  int Serve(kernel::Kernel& kernel, GuestId guest) override;
 
  private:
   const kernel::ServiceName service_;

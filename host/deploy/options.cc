@@ -180,4 +180,10 @@ std::filesystem::path DeploymentOptions::DataDir() const {
   return dir.is_absolute() ? dir : descriptor_dir / dir;
 }
 
+std::filesystem::path MicroserviceOptions::SandboxDir(const DeploymentOptions& deployment) const {
+  if (sandbox.empty()) return deployment.DataDir() / (name + ".files");
+  std::filesystem::path dir = sandbox;
+  return dir.is_absolute() ? dir : deployment.descriptor_dir / dir;
+}
+
 }  // namespace parigot::deploy

@@ -29,11 +29,13 @@ constexpr std::array<std::string_view, 11> kDeploymentKeys = {
     "DataDir"};
 constexpr std::array<std::string_view, 2> kTimeoutKeys = {"Startup",
                                                           "Complete"};
-constexpr std::array<std::string_view, 17> kMicroserviceKeys = {
+constexpr std::array<std::string_view, 22> kMicroserviceKeys = {
     "WasmPath",    "Arg",           "Env",           "Server",         "Main",
     "Test",        "Engine",        "Host",          "TimeLimit",      "MethodTimeLimit",
     "MemoryLimit", "Restart",       "MaxRestarts",   "RestartWindow",  "RestartBackoff",
-    "TimeScale",   "Builtin"};
+    "TimeScale",   "Builtin",       "Sandbox",       "Listen",         "Route",
+    "MaxHeaderSize", "MaxBodySize"};
+constexpr std::array<std::string_view, 4> kRouteKeys = {"Host", "Prefix", "Service", "Method"};
 constexpr std::array<std::string_view, 3> kRestartModes = {"never", "on-failure", "always"};
 constexpr std::array<std::string_view, 2> kHostKeys = {"Listen", "Address"};
 constexpr std::array<std::string_view, 2> kExternalKeys = {"Service",
@@ -290,6 +292,49 @@ class Parser {
     }
   }
 
+  // Route: an array of tables ([[...Route]] or Route = [{...}]), each with
+  // string keys; their values are checked by ValidateDeployment.
+  void ParseRoutes(const toml::node& node, const toml::key& key, const std::string& full,
+                   MicroserviceOptions& ms) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      Error(key.source(), full, "expected an array of tables ([[" + full + "]])");
+      return;
+    }
+    for (size_t i = 0; i < array->size(); ++i) {
+      const std::string item = full + "[" + std::to_string(i) + "]";
+      const toml::table* table = (*array)[i].as_table();
+      if (table == nullptr) {
+        Error((*array)[i].source(), item, "expected a table with Service, Prefix, Host, Method");
+        continue;
+      }
+      HttpRoute route;
+      route.location = Loc((*array)[i].source());
+      for (auto [route_key, value] : InOrder(*table)) {
+        std::string_view rk = route_key->str();
+        std::string route_full = item + "." + TomlKey(rk);
+        if (std::find(kRouteKeys.begin(), kRouteKeys.end(), rk) == kRouteKeys.end()) {
+          UnknownKey(*route_key, route_full, kRouteKeys);
+          continue;
+        }
+        if (!CheckType(*value, route_key->source(), route_full, toml::node_type::string)) {
+          continue;
+        }
+        const std::string& text = **value->as_string();
+        if (rk == "Host") {
+          route.host = text;
+        } else if (rk == "Prefix") {
+          route.prefix = text;
+        } else if (rk == "Service") {
+          route.service = text;
+        } else {
+          route.method = text;
+        }
+      }
+      ms.routes.push_back(std::move(route));
+    }
+  }
+
   MicroserviceOptions ParseMicroservice(const toml::key& name,
                                         const toml::table& table,
                                         const std::string& path) {
@@ -344,6 +389,15 @@ class Parser {
         }
       } else if (k == "MemoryLimit") {
         ms.memory_limit = ParseSize(*node, full);
+      } else if (k == "MaxHeaderSize") {
+        ms.max_header_size = ParseSize(*node, full);
+      } else if (k == "MaxBodySize") {
+        ms.max_body_size = ParseSize(*node, full);
+      } else if (k == "Route") {
+        ParseRoutes(*node, *key, full, ms);
+      } else if (k == "Sandbox" || k == "Listen") {
+        if (!CheckType(*node, key->source(), full, toml::node_type::string)) continue;
+        (k == "Sandbox" ? ms.sandbox : ms.listen) = **node->as_string();
       } else if (k == "MethodTimeLimit") {
         if (!CheckType(*node, key->source(), full, toml::node_type::table)) continue;
         ParseMethodTimeLimits(*node->as_table(), full, ms);
@@ -359,7 +413,8 @@ class Parser {
               kBuiltinNames.end()) {
             ms.builtin = value;
           } else {
-            UnknownName(*node, full, "built-in service", value, kBuiltinNames, "\"kv\"");
+            UnknownName(*node, full, "built-in service", value, kBuiltinNames,
+                        "\"kv\", \"file\", \"queue\" or \"http\"");
           }
         } else if (auto engine = ParseEngineKind(value)) {
           ms.engine = engine;

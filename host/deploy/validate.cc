@@ -24,6 +24,65 @@ void CheckTimeout(const DeploymentOptions& d, std::string_view key,
                       std::to_string(value.count()));
 }
 
+// The keys of one kind of built-in: refused elsewhere, required where
+// that kind needs them.
+void ValidateBuiltinKeys(const MicroserviceOptions& ms, Diagnostics& diagnostics) {
+  struct OwnKey {
+    std::string_view key;
+    std::string_view builtin;
+  };
+  static constexpr OwnKey kOwnKeys[] = {{"Sandbox", "file"},      {"Listen", "http"},
+                                        {"Route", "http"},        {"MaxHeaderSize", "http"},
+                                        {"MaxBodySize", "http"}};
+  for (const OwnKey& own : kOwnKeys) {
+    if (ms.builtin == own.builtin || !ms.key_locations.contains(std::string(own.key))) continue;
+    diagnostics.Add(Where(ms.key_locations, own.key, ms.location), FullKey(ms, own.key),
+                    "applies only to a built-in service with Builtin = \"" +
+                        std::string(own.builtin) + "\"");
+  }
+  if (ms.builtin != "http") return;
+  const bool has_port = ms.listen.rfind(':') != std::string::npos &&
+                        ms.listen.rfind(':') + 1 < ms.listen.size();
+  if (!has_port) {
+    diagnostics.Add(Where(ms.key_locations, "Listen", ms.location), FullKey(ms, "Listen"),
+                    ms.listen.empty() ? "missing (an HTTP ingress needs an \"address:port\")"
+                                      : "\"" + ms.listen + "\" is not \"address:port\"");
+  }
+  if (ms.routes.empty()) {
+    diagnostics.Add(Where(ms.key_locations, "Route", ms.location), FullKey(ms, "Route"),
+                    "missing (an HTTP ingress needs at least one [[" + FullKey(ms, "Route") +
+                        "]] with a Service)");
+  }
+  for (size_t i = 0; i < ms.routes.size(); ++i) {
+    const HttpRoute& route = ms.routes[i];
+    const std::string key = FullKey(ms, "Route") + "[" + std::to_string(i) + "]";
+    const size_t dot = route.service.rfind('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == route.service.size()) {
+      diagnostics.Add(route.location, key + ".Service",
+                      route.service.empty()
+                          ? std::string("missing (the \"package.Service\" that answers)")
+                          : "\"" + route.service + "\" is not \"package.Service\"");
+    }
+    if (route.prefix.empty() || route.prefix.front() != '/') {
+      diagnostics.Add(route.location, key + ".Prefix",
+                      "\"" + route.prefix + "\" must begin with '/'");
+    }
+    if (route.method.empty()) diagnostics.Add(route.location, key + ".Method", "must not be empty");
+  }
+  if (ms.max_header_size && (*ms.max_header_size < 1024 || *ms.max_header_size > (1u << 20))) {
+    diagnostics.Add(Where(ms.key_locations, "MaxHeaderSize", ms.location),
+                    FullKey(ms, "MaxHeaderSize"),
+                    "must be between 1 KiB (1024) and 1 MiB (1048576) bytes, got " +
+                        std::to_string(*ms.max_header_size));
+  }
+  if (ms.max_body_size && *ms.max_body_size > kMaxMaxMessageSize) {
+    diagnostics.Add(Where(ms.key_locations, "MaxBodySize", ms.location),
+                    FullKey(ms, "MaxBodySize"),
+                    "must be at most 1 GiB (1073741824) bytes, got " +
+                        std::to_string(*ms.max_body_size));
+  }
+}
+
 void ValidateMicroservice(const MicroserviceOptions& ms,
                           Diagnostics& diagnostics) {
   CheckName(ms, "a microservice", diagnostics);
@@ -89,7 +148,11 @@ void ValidateMicroservice(const MicroserviceOptions& ms,
       diagnostics.Add(Where(ms.key_locations, key, ms.location), FullKey(ms, key),
                       "a built-in service is a server, never a program");
     }
-  } else if (ms.wasm_path.empty()) {
+    ValidateBuiltinKeys(ms, diagnostics);
+  } else {
+    ValidateBuiltinKeys(ms, diagnostics);
+  }
+  if (ms.builtin.empty() && ms.wasm_path.empty()) {
     bool written = ms.key_locations.contains("WasmPath");
     diagnostics.Add(Where(ms.key_locations, "WasmPath", ms.location),
                     FullKey(ms, "WasmPath"),

@@ -59,8 +59,92 @@ Main = true
 Builtin = "kb"
 )"),
                                 "");
-  EXPECT_NE(ErrorOf(unknown).find(R"(unknown built-in service "kb" (expected "kv"); did you mean "kv"?)"),
+  EXPECT_NE(ErrorOf(unknown).find(R"(unknown built-in service "kb" (expected "kv", "file", "queue" or "http"); did you mean "kv"?)"),
             std::string::npos) << ErrorOf(unknown);
+}
+
+TEST_F(ValidateTest, AnIngressTakesListenRoutesAndLimits) {
+  auto ok = LoadDeployment(Descriptor(R"([config.dev.microservice.web]
+Builtin = "http"
+Listen = "127.0.0.1:8080"
+MaxBodySize = "1MiB"
+MaxHeaderSize = 8192
+[[config.dev.microservice.web.Route]]
+Prefix = "/api"
+Service = "shop.v1.Api"
+[[config.dev.microservice.web.Route]]
+Host = "static.example.com"
+Service = "shop.v1.Pages"
+Method = "Serve"
+)"),
+                           "");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  const MicroserviceOptions& web = ok->microservices[0];
+  EXPECT_EQ(web.listen, "127.0.0.1:8080");
+  EXPECT_EQ(web.max_body_size, uint64_t{1} << 20);
+  EXPECT_EQ(web.max_header_size, 8192u);
+  ASSERT_EQ(web.routes.size(), 2u);
+  EXPECT_EQ(web.routes[0].prefix, "/api");
+  EXPECT_EQ(web.routes[0].service, "shop.v1.Api");
+  EXPECT_EQ(web.routes[0].method, "Handle");
+  EXPECT_EQ(web.routes[0].host, "");
+  EXPECT_EQ(web.routes[1].host, "static.example.com");
+  EXPECT_EQ(web.routes[1].prefix, "/");
+  EXPECT_EQ(web.routes[1].method, "Serve");
+
+  std::string e = ErrorOf(LoadDeployment(Descriptor(R"([config.dev.microservice.web]
+Builtin = "http"
+Listen = "8080"
+MaxHeaderSize = 10
+Route = [{Prefix = "api", Service = "Api"}, {Service = "a.B", Verb = "GET"}]
+)"),
+                                         ""));
+  EXPECT_NE(e.find(R"(web.Listen: "8080" is not "address:port")"), std::string::npos) << e;
+  EXPECT_NE(e.find(R"(web.Route[0].Service: "Api" is not "package.Service")"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find(R"(web.Route[0].Prefix: "api" must begin with '/')"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("web.Route[1].Verb: unknown key"), std::string::npos) << e;
+  EXPECT_NE(e.find("web.MaxHeaderSize: must be between 1 KiB"), std::string::npos) << e;
+
+  e = ErrorOf(LoadDeployment(Descriptor(R"([config.dev.microservice.web]
+Builtin = "http"
+)"),
+                             ""));
+  EXPECT_NE(e.find("web.Listen: missing"), std::string::npos) << e;
+  EXPECT_NE(e.find("web.Route: missing"), std::string::npos) << e;
+}
+
+TEST_F(ValidateTest, BuiltinKeysApplyOnlyToTheirKind) {
+  Touch("main.wasm");
+  std::string e = ErrorOf(LoadDeployment(Descriptor(R"([config.dev.microservice.store]
+Builtin = "kv"
+Sandbox = "files"
+Listen = "127.0.0.1:1"
+[config.dev.microservice.main]
+WasmPath = "main.wasm"
+Main = true
+Route = [{Service = "a.B"}]
+)"),
+                                         ""));
+  EXPECT_NE(e.find(R"(store.Sandbox: applies only to a built-in service with Builtin = "file")"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find(R"(store.Listen: applies only to a built-in service with Builtin = "http")"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find(R"(main.Route: applies only to a built-in service with Builtin = "http")"),
+            std::string::npos) << e;
+
+  auto files = LoadDeployment(Descriptor(R"([config.dev.microservice.docs]
+Builtin = "file"
+Sandbox = "shared/docs"
+[config.dev.microservice.tmp]
+Builtin = "file"
+)"),
+                              "");
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(files->microservices[0].SandboxDir(*files),
+            files->descriptor_dir / "shared" / "docs");
+  EXPECT_EQ(files->microservices[1].SandboxDir(*files), files->DataDir() / "tmp.files");
 }
 
 TEST_F(ValidateTest, DataDirDefaultsBesideTheDescriptor) {

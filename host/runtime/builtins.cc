@@ -4,6 +4,7 @@
 #include <google/protobuf/descriptor.pb.h>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <system_error>
@@ -28,13 +29,55 @@ void AddFile(const google::protobuf::FileDescriptor* file, std::set<std::string>
   file->CopyJsonNameTo(proto);
 }
 
+// What a built-in is opened from.
+struct OpenContext {
+  const deploy::MicroserviceOptions& ms;
+  const deploy::DeploymentOptions& deployment;
+  // The data directory, made; a built-in keeps its files here unless its
+  // options place them elsewhere.
+  const std::filesystem::path& data_dir;
+  // Logs a line as the built-in, at error level (failures its callers see
+  // only as an error code) or debug.
+  std::function<void(kernel::LogLevel, std::string_view)> log;
+};
+
+// One kind of built-in: its Builtin name, what opens it, and a message of
+// each .proto file it serves or takes (for the catalog).
+struct BuiltinKind {
+  std::string_view name;
+  Result<std::unique_ptr<builtin::Builtin>> (*open)(const OpenContext& context);
+  const google::protobuf::Descriptor* (*message)();
+};
+
+Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
+  const std::filesystem::path file = context.data_dir / (context.ms.name + ".kv.db");
+  Result<std::unique_ptr<builtin::kv::KvStore>> store = builtin::kv::KvStore::Open(file);
+  if (!store.ok()) return store.status();
+  context.log(kernel::LogLevel::kDebug, "built-in kv service, data in " + file.string());
+  std::unique_ptr<builtin::Builtin> service = builtin::kv::MakeKvService(
+      std::shared_ptr<builtin::kv::KvStore>(std::move(*store)),
+      [log = context.log](std::string_view line) { log(kernel::LogLevel::kError, line); });
+  return service;
+}
+
+// Every kind of built-in; deploy::kBuiltinNames lists the same names.
+constexpr BuiltinKind kKinds[] = {
+    {"kv", &OpenKv, [] { return ::parigot::kv::v1::GetRequest::descriptor(); }},
+};
+
 }  // namespace
 
 Result<std::unique_ptr<RunningBuiltin>> RunningBuiltin::Make(
     const deploy::MicroserviceOptions& ms, const deploy::DeploymentOptions& deployment,
     kernel::Kernel& kernel, kernel::GuestOptions options, const kernel::LogFn& log) {
-  std::unique_ptr<RunningBuiltin> running(new RunningBuiltin());
-  // ms.builtin is "kv" (kBuiltinNames, checked by the descriptor's loader).
+  const BuiltinKind* kind = nullptr;
+  for (const BuiltinKind& k : kKinds) {
+    if (k.name == ms.builtin) kind = &k;
+  }
+  if (kind == nullptr) {
+    return UnimplementedError("the built-in service \"" + ms.builtin +
+                              "\" is not implemented in this version of parigot");
+  }
   const std::filesystem::path dir = deployment.DataDir();
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -42,21 +85,21 @@ Result<std::unique_ptr<RunningBuiltin>> RunningBuiltin::Make(
     return InternalError("cannot make the data directory " + dir.string() + ": " +
                          error.message());
   }
-  const std::filesystem::path file = dir / (ms.name + ".kv.db");
-  Result<std::unique_ptr<builtin::kv::KvStore>> store = builtin::kv::KvStore::Open(file);
-  if (!store.ok()) return store.status();
-  running->store_ = std::move(*store);
-  running->service_ = builtin::kv::MakeKvService(
-      *running->store_, [log, name = ms.name](std::string_view line) {
-        log(name, kernel::LogLevel::kError, line, {});
-      });
+  const OpenContext context{
+      .ms = ms,
+      .deployment = deployment,
+      .data_dir = dir,
+      .log = [log, name = ms.name](kernel::LogLevel level, std::string_view line) {
+        log(name, level, line, {});
+      }};
+  Result<std::unique_ptr<builtin::Builtin>> builtin = kind->open(context);
+  if (!builtin.ok()) return builtin.status();
+  std::unique_ptr<RunningBuiltin> running(new RunningBuiltin());
+  running->builtin_ = std::move(*builtin);
   if (!ms.time_limit) options.time_limit = kBuiltinTimeLimit;
   running->kernel_ = &kernel;
   running->id_ = kernel.AddGuest(ms.name, kernel::GuestKind::kService,
                                  deploy::DescribeKey(ms, ""), options);
-  log(ms.name, kernel::LogLevel::kDebug,
-      "built-in " + ms.builtin + " service, data in " + file.string(),
-      {});
   return running;
 }
 
@@ -65,7 +108,7 @@ RunningBuiltin::~RunningBuiltin() { Join(); }
 void RunningBuiltin::Start() {
   thread_ = std::thread([this] {
     for (;;) {
-      int exit_code = service_->Serve(*kernel_, id_);
+      int exit_code = builtin_->Serve(*kernel_, id_);
       if (!kernel_->GuestEnded(id_, exit_code, std::nullopt)) return;
       if (!kernel_->WaitToRestart(id_)) return;
     }
@@ -79,7 +122,7 @@ void RunningBuiltin::Join() {
 Result<std::vector<uint8_t>> RunningBuiltin::DescriptorSet() {
   google::protobuf::FileDescriptorSet set;
   std::set<std::string> added;
-  AddFile(::parigot::kv::v1::GetRequest::descriptor()->file(), added, set);
+  for (const BuiltinKind& kind : kKinds) AddFile(kind.message()->file(), added, set);
   std::string bytes = set.SerializeAsString();
   return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }

@@ -1,7 +1,9 @@
-// The built-in services of one host (descriptor `Builtin = "kv"`): each
-// opened from the deployment's DataDir, added to the kernel as a service
-// guest, and served on a thread of its own (host/builtin/native_service.h),
-// restarted by its restart policy like a guest.
+// The built-in services of one host (descriptor `Builtin = "kv"`, "file",
+// "queue", "http"): each opened from its descriptor options (storage under
+// the deployment's DataDir), added to the kernel as a service guest, and
+// served on a thread of its own (host/builtin/builtin.h), restarted by its
+// restart policy like a guest. A new kind of built-in is one entry in
+// builtins.cc's table.
 //
 // Thread safety: Make, Start and Join from the runtime's thread.
 #ifndef PARIGOT_HOST_RUNTIME_BUILTINS_H_
@@ -13,14 +15,10 @@
 #include <thread>
 #include <vector>
 
-#include "host/builtin/native_service.h"
+#include "host/builtin/builtin.h"
 #include "host/kernel/kernel.h"
 #include "parigot/deploy/options.h"
 #include "parigot/status.h"
-
-namespace parigot::builtin::kv {
-class KvStore;
-}
 
 namespace parigot::runtime {
 
@@ -48,7 +46,8 @@ class RunningBuiltin {
 
   GuestId id() const { return id_; }
 
-  // The FileDescriptorSet of the built-ins' .proto files, for the service
+  // The FileDescriptorSet of the built-ins' .proto files (those of the
+  // services they serve and of the messages they take), for the service
   // catalog (reflection, names of errors) in network mode.
   static Result<std::vector<uint8_t>> DescriptorSet();
 
@@ -57,8 +56,7 @@ class RunningBuiltin {
 
   kernel::Kernel* kernel_ = nullptr;
   GuestId id_;
-  std::unique_ptr<builtin::kv::KvStore> store_;
-  std::unique_ptr<builtin::NativeService> service_;
+  std::unique_ptr<builtin::Builtin> builtin_;
   std::thread thread_;
 };
 

@@ -46,12 +46,12 @@ NativeMethod Method(std::string name, const std::function<void(std::string_view)
 
 }  // namespace
 
-std::unique_ptr<NativeService> MakeKvService(KvStore& store,
+std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
                                              std::function<void(std::string_view)> log) {
   std::vector<NativeMethod> methods;
   methods.push_back(Method<pb::GetRequest>(
-      "Get", log, [&store](const pb::GetRequest& request) -> Result<pb::GetResponse> {
-        auto got = store.Get(request.ns(), request.key());
+      "Get", log, [store](const pb::GetRequest& request) -> Result<pb::GetResponse> {
+        auto got = store->Get(request.ns(), request.key());
         if (!got.ok()) return got.status();
         pb::GetResponse response;
         if (got->has_value()) {
@@ -62,8 +62,8 @@ std::unique_ptr<NativeService> MakeKvService(KvStore& store,
         return response;
       }));
   methods.push_back(Method<pb::PutRequest>(
-      "Put", log, [&store](const pb::PutRequest& request) -> Result<pb::PutResponse> {
-        auto version = store.Put(request.ns(), request.key(), request.value(),
+      "Put", log, [store](const pb::PutRequest& request) -> Result<pb::PutResponse> {
+        auto version = store->Put(request.ns(), request.key(), request.value(),
                                  Expected(request.check_version(), request.expected_version()));
         if (!version.ok()) return version.status();
         pb::PutResponse response;
@@ -71,9 +71,9 @@ std::unique_ptr<NativeService> MakeKvService(KvStore& store,
         return response;
       }));
   methods.push_back(Method<pb::DeleteRequest>(
-      "Delete", log, [&store](const pb::DeleteRequest& request) -> Result<pb::DeleteResponse> {
+      "Delete", log, [store](const pb::DeleteRequest& request) -> Result<pb::DeleteResponse> {
         auto existed =
-            store.Delete(request.ns(), request.key(),
+            store->Delete(request.ns(), request.key(),
                          Expected(request.check_version(), request.expected_version()));
         if (!existed.ok()) return existed.status();
         pb::DeleteResponse response;
@@ -81,8 +81,8 @@ std::unique_ptr<NativeService> MakeKvService(KvStore& store,
         return response;
       }));
   methods.push_back(Method<pb::ListRequest>(
-      "List", log, [&store](const pb::ListRequest& request) -> Result<pb::ListResponse> {
-        auto page = store.List(request.ns(), request.prefix(), request.start_after(),
+      "List", log, [store](const pb::ListRequest& request) -> Result<pb::ListResponse> {
+        auto page = store->List(request.ns(), request.prefix(), request.start_after(),
                                request.limit(), !request.keys_only());
         if (!page.ok()) return page.status();
         pb::ListResponse response;
@@ -96,14 +96,14 @@ std::unique_ptr<NativeService> MakeKvService(KvStore& store,
         return response;
       }));
   methods.push_back(Method<pb::BatchRequest>(
-      "Batch", log, [&store](const pb::BatchRequest& request) -> Result<pb::BatchResponse> {
+      "Batch", log, [store](const pb::BatchRequest& request) -> Result<pb::BatchResponse> {
         std::vector<Write> writes;
         writes.reserve(request.writes_size());
         for (const pb::Write& w : request.writes()) {
           writes.push_back(Write{w.remove() ? Write::Kind::kDelete : Write::Kind::kPut, w.key(),
                                  w.value(), Expected(w.check_version(), w.expected_version())});
         }
-        auto versions = store.Apply(request.ns(), writes);
+        auto versions = store->Apply(request.ns(), writes);
         if (!versions.ok()) return versions.status();
         pb::BatchResponse response;
         for (int64_t v : *versions) response.add_versions(v);

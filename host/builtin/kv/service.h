@@ -20,9 +20,9 @@
 
 namespace parigot::builtin::kv {
 
-// The service over `store`, which must outlive it. `log` reports storage
+// The service over `store`, which it keeps open. `log` reports storage
 // failures (the callers see StorageFailed).
-std::unique_ptr<NativeService> MakeKvService(KvStore& store,
+std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
                                              std::function<void(std::string_view)> log);
 
 }  // namespace parigot::builtin::kv

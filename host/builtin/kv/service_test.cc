@@ -34,7 +34,7 @@ class KvServiceTest : public kernel::testing::KernelFixture {
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
     kernel_ = std::make_unique<Kernel>(Options());
-    service_ = MakeKvService(*store_, [this](std::string_view line) {
+    service_ = MakeKvService(store_, [this](std::string_view line) {
       storage_log_ += std::string(line) + "\n";
     });
     GuestId native = kernel_->AddGuest("kv", GuestKind::kService, "app.toml:1");
@@ -71,7 +71,7 @@ class KvServiceTest : public kernel::testing::KernelFixture {
 
   static inline const kernel::ServiceName kKv{"parigot.kv.v1", "KV"};
   std::filesystem::path dir_;
-  std::unique_ptr<KvStore> store_;
+  std::shared_ptr<KvStore> store_;
   std::unique_ptr<Kernel> kernel_;
   std::unique_ptr<NativeService> service_;
   std::thread server_;

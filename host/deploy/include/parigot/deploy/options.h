@@ -78,6 +78,26 @@ std::optional<EngineKind> ParseEngineKind(std::string_view name);
 // as "Timeout.Startup". Keys that were not written (defaults) are absent.
 using KeyLocations = std::map<std::string, SourceLocation, std::less<>>;
 
+struct DeploymentOptions;
+
+// One route of an HTTP ingress ([[...microservice.<name>.Route]]): requests
+// whose Host header is `host` (any, when empty; compared without the port,
+// case-insensitively) and whose path starts with `prefix` at a segment
+// boundary ("/api" takes "/api" and "/api/x", not "/apix") go to `method`
+// of `service`, a service taking parigot.http.v1.Request and answering
+// parigot.http.v1.Response.
+struct HttpRoute {
+  std::string host;
+  // REQUIRES: begins with '/'. Default: "/" (every path).
+  std::string prefix = "/";
+  // "package.Service". REQUIRES: non-empty, with a package.
+  std::string service;
+  // Default: "Handle".
+  std::string method = "Handle";
+  // Where the route was written.
+  SourceLocation location;
+};
+
 // One [config.<deployment>.microservice.<name>] table.
 struct MicroserviceOptions {
   // The table's name (the last part of its key). Unique within a deployment.
@@ -90,7 +110,7 @@ struct MicroserviceOptions {
   // set, empty if it is (ValidateDeployment).
   std::string wasm_path;
   // Builtin: the built-in service the host runs here instead of a guest
-  // ("kv": docs/builtins.md). REQUIRES: one of kBuiltinNames; a server, with
+  // ("kv", "file", "queue", "http": docs/builtins.md). REQUIRES: one of kBuiltinNames; a server, with
   // no WasmPath, Engine, Arg, Env, MemoryLimit or TimeScale
   // (ValidateDeployment). Default: empty (a guest).
   std::string builtin;
@@ -159,10 +179,33 @@ struct MicroserviceOptions {
   // Default: empty.
   std::vector<std::string> hosts;
 
+  // --- Keys of one kind of built-in (docs/builtins.md) ------------------
+  // Each is refused on any other microservice (ValidateDeployment).
+
+  // Sandbox (Builtin = "file"): the directory the file service serves,
+  // relative to the descriptor's directory unless absolute. Default: empty,
+  // which means <DataDir>/<name>.files (SandboxDir()).
+  std::string sandbox;
+  // Listen (Builtin = "http"): the "address:port" the HTTP ingress takes
+  // requests on. REQUIRES: non-empty for an ingress, with a port.
+  std::string listen;
+  // Route (Builtin = "http"): where requests go, the first match winning
+  // (longest prefix first among those of the same host). REQUIRES: at
+  // least one for an ingress.
+  std::vector<HttpRoute> routes;
+  // MaxHeaderSize, MaxBodySize (Builtin = "http"): the largest request
+  // header block and body the ingress accepts (431 and 413 beyond).
+  // Default: 16 KiB and 4 MiB. REQUIRES: 1 KiB..1 MiB and 0..MaxMessageSize.
+  std::optional<uint64_t> max_header_size;
+  std::optional<uint64_t> max_body_size;
+
   // Where the table was declared (its name in the table header or dotted key).
   SourceLocation location;
   // Where each of its keys was written.
   KeyLocations key_locations;
+
+  // The directory the file built-in serves: Sandbox, or its default.
+  std::filesystem::path SandboxDir(const DeploymentOptions& deployment) const;
 };
 
 // [config.<deployment>.Timeout], in milliseconds.
@@ -269,7 +312,7 @@ inline constexpr char kDataDirEnvVar[] = "PARIGOT_DATA_DIR";
 
 // The built-in services a microservice may name in Builtin
 // (docs/builtins.md).
-inline constexpr std::array<std::string_view, 1> kBuiltinNames = {"kv"};
+inline constexpr std::array<std::string_view, 4> kBuiltinNames = {"kv", "file", "queue", "http"};
 
 // A size as MemoryLimit accepts it in a string: a whole number, optionally
 // followed (with or without a space) by a unit: B, KiB, MiB or GiB. nullopt
