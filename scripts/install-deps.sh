@@ -28,6 +28,8 @@ packages=(
   libsqlite3-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev gdb python3
+  # HTTP clients that are not parigot, for the ingress tests and bench.
+  curl wrk
   # A gRPC client that is not parigot, for the network-mode tests.
   python3-grpcio python3-protobuf
   # SHA-256 for the AOT cache keys (libcrypto).

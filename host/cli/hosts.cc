@@ -44,6 +44,9 @@ Status CheckHasProgram(const deploy::DeploymentOptions& deployment,
   bool has_other = false;
   for (const deploy::MicroserviceOptions& ms : deployment.microservices) {
     if (ms.kind == wanted) return Status::Ok();
+    // An HTTP ingress's requests drive the application, which ends when a
+    // handler calls exit_all (or at SIGINT, SIGTERM).
+    if (mode == deploy::RunMode::kRun && ms.builtin == "http") return Status::Ok();
     has_other = has_other || ms.kind == other;
   }
   const std::string kind(deploy::MicroserviceKindName(wanted));

@@ -25,9 +25,9 @@ namespace parigot::cli {
 Status CheckHostFlag(const deploy::DeploymentOptions& deployment,
                      std::string_view host);
 
-// Checks that `deployment` has a program for `mode`: a Main program for
-// `parigot run` (and `up`), a Test program for `parigot test` (and `up
-// --test`), wherever it is placed. Without one, the servers would start
+// Checks that `deployment` has a program for `mode`: a Main program or an
+// HTTP ingress (Builtin = "http") for `parigot run` (and `up`), a Test
+// program for `parigot test` (and `up --test`), wherever it is placed. Without one, the servers would start
 // and serve for ever, waiting for a program that never comes. Error
 // (kInvalidArgument), naming the descriptor and `command` ("parigot run"):
 // "app.toml: deployment \"dev\" has no Main program (a microservice with

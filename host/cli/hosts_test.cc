@@ -161,6 +161,20 @@ TEST(PlanUpTest, NoProgramForTheModeIsAnError) {
             "true): parigot up would run its servers and never end");
 }
 
+// Requests drive an application behind an HTTP ingress: it runs with no
+// Main program, until a handler calls exit_all. Tests still need theirs.
+TEST(CheckHasProgramTest, AnHttpIngressRunsWithoutAMainProgram) {
+  DeploymentOptions web = OneProcess();
+  web.microservices.resize(1);  // greet, a server
+  MicroserviceOptions ingress;
+  ingress.name = "web";
+  ingress.builtin = "http";
+  web.microservices.push_back(ingress);
+  EXPECT_TRUE(CheckHasProgram(web, RunMode::kRun, "parigot run").ok());
+  EXPECT_EQ(CheckHasProgram(web, RunMode::kTest, "parigot test").code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(CheckHasProgramTest, EachModeNeedsItsOwnKindOfProgram) {
   EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kRun, "parigot run").ok());
   EXPECT_TRUE(CheckHasProgram(OneProcess(), RunMode::kTest, "parigot test").ok());

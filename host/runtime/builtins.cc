@@ -10,8 +10,10 @@
 #include <system_error>
 #include <utility>
 
+#include "host/builtin/http/ingress.h"
 #include "host/builtin/kv/service.h"
 #include "host/builtin/kv/store.h"
+#include "parigot/http/v1/http.pb.h"
 #include "parigot/kv/v1/kv.pb.h"
 
 namespace parigot::runtime {
@@ -60,9 +62,33 @@ Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
   return service;
 }
 
+Result<std::unique_ptr<builtin::Builtin>> OpenHttp(const OpenContext& context) {
+  const deploy::MicroserviceOptions& ms = context.ms;
+  builtin::http::IngressOptions options;
+  options.listen = ms.listen;
+  for (size_t i = 0; i < ms.routes.size(); ++i) {
+    const deploy::HttpRoute& route = ms.routes[i];
+    const size_t dot = route.service.rfind('.');  // there is one (validated)
+    options.routes.push_back(builtin::http::IngressRoute{
+        .host = route.host,
+        .prefix = route.prefix,
+        .service = {route.service.substr(0, dot), route.service.substr(dot + 1)},
+        .method = route.method,
+        .origin = context.deployment.descriptor_path + ":" +
+                  std::to_string(route.location.line) + ": " + ms.key_path + ".Route[" +
+                  std::to_string(i) + "]"});
+  }
+  if (ms.max_header_size) options.limits.max_header_size = *ms.max_header_size;
+  if (ms.max_body_size) options.limits.max_body_size = *ms.max_body_size;
+  std::unique_ptr<builtin::Builtin> ingress =
+      std::make_unique<builtin::http::Ingress>(std::move(options), context.log);
+  return ingress;
+}
+
 // Every kind of built-in; deploy::kBuiltinNames lists the same names.
 constexpr BuiltinKind kKinds[] = {
     {"kv", &OpenKv, [] { return ::parigot::kv::v1::GetRequest::descriptor(); }},
+    {"http", &OpenHttp, [] { return ::parigot::http::v1::Request::descriptor(); }},
 };
 
 }  // namespace
