@@ -6,6 +6,9 @@ Usage: http_steps.py --port P [--exit N] [--contains TEXT]... \
            --step 'METHOD PATH STATUS [TEXT]' [--data BODY]... -- COMMAND...
 Each --step sends METHOD to PATH (with the body of the --data that follows
 it, if any) and expects STATUS and, when given, TEXT in the answer's body.
+A step written '~METHOD ...' is sent again, for up to 20 s, until its
+answer is the expected one (for what the application does in the
+background).
 After the last step the application must end, within 30 s, with exit code
 N (default 0), and its output must contain every --contains TEXT.
 Exit 0 when every check passed; 1 with the reasons otherwise.
@@ -62,18 +65,24 @@ def main():
         print("FAIL: the ingress never said it was listening")
         return 1
     for n, text in enumerate(args.step):
-        method, path, status, *want = text.split(" ", 3)
-        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-        try:
-            body = bodies.get(n)
-            conn.request(method, path, body=body.encode() if body is not None else None)
-            response = conn.getresponse()
-            answer = response.read().decode(errors="replace")
-            got = response.status
-        except OSError as error:
-            answer, got = f"({error})", 0
-        conn.close()
-        ok = got == int(status) and (not want or want[0] in answer)
+        eventually = text.startswith("~")
+        method, path, status, *want = text.lstrip("~").split(" ", 3)
+        deadline = time.monotonic() + (20 if eventually else 0)
+        while True:
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+            try:
+                body = bodies.get(n)
+                conn.request(method, path, body=body.encode() if body is not None else None)
+                response = conn.getresponse()
+                answer = response.read().decode(errors="replace")
+                got = response.status
+            except OSError as error:
+                answer, got = f"({error})", 0
+            conn.close()
+            ok = got == int(status) and (not want or want[0] in answer)
+            if ok or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
         print(("ok    " if ok else "FAIL  ") + f"{method} {path} -> {got} {answer.strip()!r}",
               flush=True)
         if not ok:
