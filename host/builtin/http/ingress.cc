@@ -153,7 +153,10 @@ int Ingress::Serve(kernel::Kernel& kernel, GuestId guest) {
   Result<std::unique_ptr<Server>> server =
       Server::Start(options_.listen, options_.limits, handle, server_log, options_.threads);
   if (!server.ok()) {
+    // Nothing could reach the application: end it, saying why, rather
+    // than restart into the same taken port.
     log_(kernel::LogLevel::kError, server.status().message());
+    kernel.ExitAll(1, "the HTTP ingress " + name + " " + server.status().message());
     return 1;
   }
   log_(kernel::LogLevel::kInfo, "HTTP ingress listening on " + options_.listen);
