@@ -80,6 +80,8 @@ Result<std::unique_ptr<builtin::Builtin>> OpenHttp(const OpenContext& context) {
   }
   if (ms.max_header_size) options.limits.max_header_size = *ms.max_header_size;
   if (ms.max_body_size) options.limits.max_body_size = *ms.max_body_size;
+  // Bodies being received are calls about to be made: the same budget.
+  options.limits.max_buffered_bodies = context.deployment.MaxInFlight();
   std::unique_ptr<builtin::Builtin> ingress =
       std::make_unique<builtin::http::Ingress>(std::move(options), context.log);
   return ingress;

@@ -2,7 +2,7 @@
 """Runs an application with an HTTP ingress, sends it requests in order
 and checks each answer, then checks how the application ended.
 
-Usage: http_steps.py --port P [--exit N] [--contains TEXT]... \
+Usage: http_steps.py --port P [--exit N] [--contains TEXT]... [--fresh-data] \
            --step 'METHOD PATH STATUS [TEXT]' [--data BODY]... -- COMMAND...
 Each --step sends METHOD to PATH (with the body of the --data that follows
 it, if any) and expects STATUS and, when given, TEXT in the answer's body.
@@ -10,12 +10,16 @@ A step written '~METHOD ...' is sent again, for up to 20 s, until its
 answer is the expected one (for what the application does in the
 background).
 After the last step the application must end, within 30 s, with exit code
-N (default 0), and its output must contain every --contains TEXT.
+N (default 0), and its output must contain every --contains TEXT. With
+--fresh-data, the directory $PARIGOT_DATA_DIR names is emptied first, so
+that the built-ins' stores start empty.
 Exit 0 when every check passed; 1 with the reasons otherwise.
 """
 import argparse
 import http.client
+import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -31,7 +35,14 @@ def main():
     parser.add_argument("--contains", action="append", default=[])
     parser.add_argument("--step", action="append", default=[])
     parser.add_argument("--data", action="append", default=[])
+    parser.add_argument("--fresh-data", action="store_true")
     args = parser.parse_args(argv[:split])
+    if args.fresh_data:
+        data_dir = os.environ.get("PARIGOT_DATA_DIR")
+        if not data_dir:
+            print("FAIL: --fresh-data needs PARIGOT_DATA_DIR")
+            return 1
+        shutil.rmtree(data_dir, ignore_errors=True)
     # --data belongs to the --step before it.
     bodies = {}
     step = -1

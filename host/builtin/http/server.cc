@@ -70,6 +70,7 @@ struct Server::State {
   std::mutex mu;
   bool stopped = false;              // guarded by mu
   std::set<Session*> sessions;       // guarded by mu
+  size_t buffered = 0;               // guarded by mu: bodies' reserved bytes
 
   void Accept(const std::shared_ptr<State>& self);
 };
@@ -89,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() {
     std::lock_guard lock(state_->mu);
     state_->sessions.erase(this);
+    state_->buffered -= reserved_;
   }
 
   // Registers with the server (false: over its limit, or stopping) and
@@ -129,6 +131,13 @@ class Session : public std::enable_shared_from_this<Session> {
         length && *length > state_->limits.max_body_size) {
       return Fail(413, "the body is over " + std::to_string(state_->limits.max_body_size) +
                            " bytes");
+    }
+    // The body's room, taken from the server's budget before it is read.
+    const size_t needed = parser_->content_length() ? static_cast<size_t>(*parser_->content_length())
+                          : parser_->chunked()      ? state_->limits.max_body_size
+                                                    : 0;
+    if (!Reserve(needed)) {
+      return Fail(503, "too many request bodies are being received at once; try again");
     }
     if (beast::iequals(request[bhttp::field::expect], "100-continue")) {
       auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
@@ -174,6 +183,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRequest() {
     stream_.expires_never();
     bhttp::request<bhttp::string_body> request = parser_->release();
+    // From here the body is the call's, counted by the kernel's MaxInFlight.
+    Reserve(0);
     keep_alive_ = request.keep_alive();
     version_ = request.version();
     pb::Request out;
@@ -222,6 +233,19 @@ class Session : public std::enable_shared_from_this<Session> {
                        });
   }
 
+  // Holds `bytes` of the server's body budget for this session's request
+  // (0: gives back what it held). False, holding nothing, when the budget
+  // has no room.
+  bool Reserve(size_t bytes) {
+    std::lock_guard lock(state_->mu);
+    state_->buffered -= reserved_;
+    reserved_ = 0;
+    if (bytes > state_->limits.max_buffered_bodies - state_->buffered) return false;
+    state_->buffered += bytes;
+    reserved_ = bytes;
+    return true;
+  }
+
   // Answers `status` and ends the connection.
   void Fail(unsigned status, std::string detail) {
     state_->log(false, "refused a request from " + remote_ + ": " + std::to_string(status) +
@@ -265,6 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   std::string drain_buffer_;
   size_t drained_ = 0;
+  size_t reserved_ = 0;  // of State::buffered
 };
 
 void Server::State::Accept(const std::shared_ptr<State>& self) {

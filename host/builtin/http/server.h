@@ -11,7 +11,11 @@
 // "Expect: 100-continue" says so), a request Beast cannot parse 400; each
 // of these closes the connection. A connection that sends nothing for
 // idle_timeout, or takes longer than read_timeout to send one request, is
-// closed; beyond max_connections, new connections are closed at once.
+// closed; beyond max_connections, new connections are closed at once. The
+// bodies being received at once hold at most max_buffered_bodies bytes
+// (each counts its Content-Length, or max_body_size when chunked): past
+// it a request is answered 503, so many slow large uploads cannot take the
+// host's memory.
 //
 // Thread safety: Start, Stop and the destructor from one thread. Handle is
 // called on the server's thread; the Respond it gets may be called once,
@@ -40,6 +44,7 @@ struct ServerLimits {
   std::chrono::milliseconds idle_timeout{30000};
   std::chrono::milliseconds read_timeout{30000};
   size_t max_connections = 4096;
+  size_t max_buffered_bodies = size_t{256} << 20;
 };
 
 // What answers a request. Content-Length and the connection's headers are

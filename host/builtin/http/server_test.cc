@@ -176,6 +176,34 @@ TEST_F(ServerTest, OversizedHeadersAre431AndBodies413) {
   EXPECT_EQ(echo_.handled.load(), 1);
 }
 
+TEST_F(ServerTest, BodiesBeingReceivedShareABudget) {
+  StartServer({.max_body_size = 100, .max_buffered_bodies = 100});
+  // A holds 80 bytes of the budget while it sends its body slowly.
+  tcp::socket a = Connect();
+  asio::write(a, asio::buffer(std::string("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 80\r\n\r\n")));
+  std::string body;
+  // B's 30 do not fit beside them (A's header may take a moment to arrive).
+  unsigned refused = 0;
+  for (int i = 0; i < 100 && refused != 503; ++i) {
+    refused = SendRaw("POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 30\r\n\r\n" +
+                          std::string(30, 'b'),
+                      &body);
+    if (refused != 503) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(refused, 503u);
+  EXPECT_NE(body.find("too many request bodies"), std::string::npos) << body;
+  // Once A's body has arrived and its request is answered, B fits.
+  asio::write(a, asio::buffer(std::string(80, 'a')));
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> response;
+  bhttp::read(a, buffer, response);
+  EXPECT_EQ(response.body(), "/a? host=h body=80");
+  EXPECT_EQ(SendRaw("POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 30\r\n\r\n" +
+                        std::string(30, 'b'),
+                    &body),
+            200u);
+}
+
 TEST_F(ServerTest, ExpectContinueGetsTheBody) {
   StartServer();
   tcp::socket socket = Connect();
