@@ -34,12 +34,17 @@ Status CheckName(std::string_view name) {
   return Status::Ok();
 }
 
-Status CheckTimeout(int64_t ms, int64_t least, std::string_view what) {
-  if (ms < least || ms > kMaxTimeoutMs) {
-    return Invalid(std::string(what) + " of " + std::to_string(ms) + " ms, not in " +
-                   std::to_string(least) + ".." + std::to_string(kMaxTimeoutMs));
+// kInvalidArgument unless least <= n <= most; `what` names n ("3 bodies").
+Status CheckRange(int64_t n, int64_t least, int64_t most, std::string_view what) {
+  if (n < least || n > most) {
+    return Invalid(std::to_string(n) + " " + std::string(what) + ", not in " +
+                   std::to_string(least) + ".." + std::to_string(most));
   }
   return Status::Ok();
+}
+
+Status CheckTimeout(int64_t ms, int64_t least, std::string_view what) {
+  return CheckRange(ms, least, kMaxTimeoutMs, "ms of " + std::string(what));
 }
 
 // A receipt is "ID-TOKEN": the message's id in decimal and the delivery's
@@ -70,14 +75,6 @@ Result<Receipt> ParseReceipt(std::string_view receipt) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return bad;
   }
   return parsed;
-}
-
-Status CheckReceipts(const std::vector<std::string>& receipts) {
-  if (receipts.empty() || receipts.size() > kMaxReceipts) {
-    return Invalid(std::to_string(receipts.size()) + " receipts, not in 1.." +
-                   std::to_string(kMaxReceipts));
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -178,10 +175,7 @@ Result<std::vector<int64_t>> QueueStore::Send(std::string_view queue,
                                               const std::vector<std::string>& bodies,
                                               int64_t delay_ms) {
   if (Status s = CheckName(queue); !s.ok()) return s;
-  if (bodies.empty() || bodies.size() > kMaxSendBodies) {
-    return Invalid(std::to_string(bodies.size()) + " bodies, not in 1.." +
-                   std::to_string(kMaxSendBodies));
-  }
+  if (Status s = CheckRange(bodies.size(), 1, kMaxSendBodies, "bodies"); !s.ok()) return s;
   size_t total = 0;
   for (size_t i = 0; i < bodies.size(); ++i) {
     if (bodies[i].size() > kMaxBodySize) {
@@ -221,9 +215,9 @@ Result<std::vector<int64_t>> QueueStore::Send(std::string_view queue,
 Result<std::vector<Message>> QueueStore::Receive(std::string_view queue, size_t max_messages,
                                                  int64_t visibility_ms) {
   if (Status s = CheckName(queue); !s.ok()) return s;
-  if (max_messages == 0 || max_messages > kMaxReceiveMessages) {
-    return Invalid("max_messages " + std::to_string(max_messages) + " not in 1.." +
-                   std::to_string(kMaxReceiveMessages));
+  if (Status s = CheckRange(max_messages, 1, kMaxReceiveMessages, "messages asked for");
+      !s.ok()) {
+    return s;
   }
   if (Status s = CheckTimeout(visibility_ms, 1, "visibility timeout"); !s.ok()) return s;
   std::vector<Message> messages;
@@ -273,7 +267,7 @@ Result<ReceiptResult> QueueStore::ForReceipts(std::string_view queue,
                                               const char* sql,
                                               std::optional<int64_t> time) {
   if (Status s = CheckName(queue); !s.ok()) return s;
-  if (Status s = CheckReceipts(receipts); !s.ok()) return s;
+  if (Status s = CheckRange(receipts.size(), 1, kMaxReceipts, "receipts"); !s.ok()) return s;
   std::vector<Receipt> parsed;
   parsed.reserve(receipts.size());
   for (const std::string& receipt : receipts) {
