@@ -30,8 +30,12 @@ Result<sqlite3*> Open(const std::filesystem::path& file, std::string_view who,
     sqlite3_close(db);
     return error;
   }
-  // WAL with synchronous=FULL: a commit is on disk when it returns.
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
+  // WAL with synchronous=FULL: a commit is on disk when it returns. A
+  // second connection to the file (another process run on the same data
+  // directory) waits up to 2 s for the other's transaction rather than
+  // failing at once.
+  for (const char* sql :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=2000"}) {
     if (Status s = Exec(db, who, sql); !s.ok()) {
       sqlite3_close(db);
       return s;

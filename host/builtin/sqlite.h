@@ -5,7 +5,8 @@
 // Durability: every database is opened in WAL mode with synchronous=FULL,
 // so a transaction is on disk when its COMMIT returns, and a process
 // killed at any point leaves every committed transaction and no part of
-// any other.
+// any other. Several connections (processes) may share a file: one that
+// finds it locked waits up to 2 s (busy_timeout) before failing.
 //
 // Thread safety: none; a database and its statements belong to one thread
 // (the built-in's service thread). The connection is opened NOMUTEX.

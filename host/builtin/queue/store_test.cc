@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace parigot::builtin::queue {
@@ -261,6 +262,40 @@ TEST_F(QueueStoreTest, LimitsAreRefusedAndChangeNothing) {
   Counts counts = Length();
   EXPECT_EQ(counts.visible + counts.in_flight + counts.delayed, 0) << "nothing was sent";
   EXPECT_EQ(Send({""}).size(), 1u) << "an empty body is a message";
+}
+
+TEST_F(QueueStoreTest, ConcurrentReceiversNeverShareAMessage) {
+  // Two connections to one file, on two threads, as two processes on one
+  // data directory would be: Receive selects and hides in one write
+  // transaction, so no message is handed out twice inside its timeout.
+  constexpr int kMessages = 200;
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kMessages; ++i) bodies.push_back(std::to_string(i));
+  Send(bodies);
+  std::unique_ptr<QueueStore> other = Open();
+  std::vector<int64_t> got[2];
+  std::string errors[2];
+  auto drain = [&](QueueStore* store, int who) {
+    for (;;) {
+      auto taken = store->Receive("jobs", 3, 60'000);
+      if (!taken.ok()) {
+        errors[who] = taken.status().message();
+        return;
+      }
+      if (taken->empty()) return;
+      for (const Message& m : *taken) got[who].push_back(m.id);
+    }
+  };
+  std::thread a(drain, store_.get(), 0);
+  std::thread b(drain, other.get(), 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  std::set<int64_t> all(got[0].begin(), got[0].end());
+  all.insert(got[1].begin(), got[1].end());
+  EXPECT_EQ(got[0].size() + got[1].size(), static_cast<size_t>(kMessages)) << "none twice";
+  EXPECT_EQ(all.size(), static_cast<size_t>(kMessages)) << "none lost";
 }
 
 TEST_F(QueueStoreTest, ASendIsAllOrNothing) {
