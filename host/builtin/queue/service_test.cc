@@ -3,6 +3,7 @@
 #include "host/builtin/queue/service.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <random>
 #include <string>
@@ -165,6 +166,24 @@ TEST_F(QueueServiceTest, GarbageToEveryMethodHarmsNothing) {
   bool found = false;
   for (const pb::Message& m : got.messages()) found = found || m.body() == "survivor";
   EXPECT_TRUE(found);
+}
+
+TEST_F(QueueServiceTest, AFailingStoreAnswersStorageFailedAndIsLogged) {
+  CreateJobs();
+  // Another hand breaks the file under the service: its table is gone.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "queue.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE messages", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  pb::SendRequest send;
+  send.set_queue("jobs");
+  send.add_bodies("x");
+  EXPECT_EQ(ErrorOf("Send", send), pb::StorageFailed);
+  EXPECT_NE(storage_log_.find("queue: "), std::string::npos) << storage_log_;
+  // The service goes on answering what does not need the lost table.
+  pb::CreateRequest create;
+  create.set_name("more");
+  EXPECT_TRUE(Ok<pb::CreateResponse>("Create", create).created());
 }
 
 }  // namespace
