@@ -17,7 +17,7 @@ using parigot::Future;
 using parigot::KernelErr;
 namespace q = parigot::queue::v1;
 
-constexpr uint32_t kVisibilityMs = 300;
+constexpr uint32_t kVisibilityMs = 1000;
 
 void Fail(const std::string& what) {
   parigot::log::error(what);
@@ -47,7 +47,7 @@ Future<void, q::QueueErr> Demo(q::Queue queue) {
   if (ids.size() != 3) Fail("the three jobs did not get three ids");
   parigot::log::info("sent 3 jobs, each with its own id");
 
-  // The worker: takes them all, hidden from others for 300 ms.
+  // The worker: takes them all, hidden from others for a second.
   auto got = co_await queue.Receive(
       {.queue = "jobs", .max_messages = 10, .visibility_timeout_ms = kVisibilityMs});
   if (!got || got->messages.size() != 3) Fail("Receive did not give the three jobs");
