@@ -27,8 +27,8 @@
 
 namespace parigot::builtin {
 
-// The usual second to fourth values of a service's error enum.
-inline constexpr int32_t kDispatchError = 1;
+// The usual third and fourth values of a service's error enum (after
+// NoError 0 and DispatchError 1).
 inline constexpr int32_t kUnmarshalFailed = 2;
 inline constexpr int32_t kMarshalFailed = 3;
 
