@@ -13,8 +13,11 @@
 #include "host/builtin/http/ingress.h"
 #include "host/builtin/kv/service.h"
 #include "host/builtin/kv/store.h"
+#include "host/builtin/queue/service.h"
+#include "host/builtin/queue/store.h"
 #include "parigot/http/v1/http.pb.h"
 #include "parigot/kv/v1/kv.pb.h"
+#include "parigot/queue/v1/queue.pb.h"
 
 namespace parigot::runtime {
 namespace {
@@ -51,13 +54,20 @@ struct BuiltinKind {
   const google::protobuf::Descriptor* (*message)();
 };
 
-Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
-  const std::filesystem::path file = context.data_dir / (context.ms.name + ".kv.db");
-  Result<std::unique_ptr<builtin::kv::KvStore>> store = builtin::kv::KvStore::Open(file);
+// Opens a built-in that keeps its data in one SQLite file of
+// `data_dir`, named SERVICE.BUILTIN.db (store.kv.db, jobs.queue.db), and
+// serves it with what `make_service` makes of it.
+template <typename Store, typename MakeService>
+Result<std::unique_ptr<builtin::Builtin>> OpenStore(const OpenContext& context,
+                                                     MakeService make_service) {
+  const std::filesystem::path file =
+      context.data_dir / (context.ms.name + "." + context.ms.builtin + ".db");
+  Result<std::unique_ptr<Store>> store = Store::Open(file);
   if (!store.ok()) return store.status();
-  context.log(kernel::LogLevel::kDebug, "built-in kv service, data in " + file.string());
-  std::unique_ptr<builtin::Builtin> service = builtin::kv::MakeKvService(
-      std::shared_ptr<builtin::kv::KvStore>(std::move(*store)),
+  context.log(kernel::LogLevel::kDebug,
+              "built-in " + context.ms.builtin + " service, data in " + file.string());
+  std::unique_ptr<builtin::Builtin> service = make_service(
+      std::shared_ptr<Store>(std::move(*store)),
       [log = context.log](std::string_view line) { log(kernel::LogLevel::kError, line); });
   return service;
 }
@@ -87,10 +97,19 @@ Result<std::unique_ptr<builtin::Builtin>> OpenHttp(const OpenContext& context) {
   return ingress;
 }
 
+Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
+  return OpenStore<builtin::kv::KvStore>(context, &builtin::kv::MakeKvService);
+}
+
+Result<std::unique_ptr<builtin::Builtin>> OpenQueue(const OpenContext& context) {
+  return OpenStore<builtin::queue::QueueStore>(context, &builtin::queue::MakeQueueService);
+}
+
 // Every kind of built-in; deploy::kBuiltinNames lists the same names.
 constexpr BuiltinKind kKinds[] = {
     {"kv", &OpenKv, [] { return ::parigot::kv::v1::GetRequest::descriptor(); }},
     {"http", &OpenHttp, [] { return ::parigot::http::v1::Request::descriptor(); }},
+    {"queue", &OpenQueue, [] { return ::parigot::queue::v1::SendRequest::descriptor(); }},
 };
 
 }  // namespace

@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""The kv built-in's durability: kills the host with SIGKILL while a program
-writes, again and again, and checks after each kill that every write the
-program saw acknowledged is in the store, whole (tests/guest/kv_durability.cc).
+"""A storing built-in's durability: kills the host with SIGKILL while a
+program writes, again and again, and checks after each kill that every write
+the program saw acknowledged is in the store, whole.
 
-Usage: kill_loop.py --parigot BIN [--engine E] [--rounds N]
+The program is tests/guest/BUILTIN_durability.cc, run with the built-in
+BUILTIN (kv: tests/guest/kv_durability.cc; queue:
+tests/guest/queue_durability.cc) as `write S` (it logs "acked N" once write
+N is answered, for N = S, S+1, ...; S is one past the last write the
+earlier rounds saw acknowledged) and then as `check N` (it logs "intact"
+and exits 0 when every write up to N is there).
+
+Usage: kill_loop.py --parigot BIN [--builtin kv|queue] [--engine E] [--rounds N]
 Exit 0 when every check passed; 1 with the reason otherwise.
 """
 import argparse
@@ -16,19 +23,11 @@ import sys
 import tempfile
 import time
 
-WRITER = """[config.dur.microservice.store]
-Builtin = "kv"
-[config.dur.microservice.writer]
-WasmPath = "test_kv_durability.wasm"
-Arg = ["write"]
-Main = true
-"""
-
-CHECKER = """[config.dur.microservice.store]
-Builtin = "kv"
-[config.dur.microservice.checker]
-WasmPath = "test_kv_durability.wasm"
-Arg = ["check", "{acked}"]
+DESCRIPTOR = """[config.dur.microservice.store]
+Builtin = "{builtin}"
+[config.dur.microservice.{role}]
+WasmPath = "test_{builtin}_durability.wasm"
+Arg = ["{mode}", "{number}"]
 Main = true
 """
 
@@ -71,6 +70,7 @@ def write_until_killed(parigot, engine, descriptor, env, at_least):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--parigot", required=True)
+    parser.add_argument("--builtin", default="kv", choices=["kv", "queue"])
     parser.add_argument("--engine", default="aot")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
@@ -78,17 +78,19 @@ def main():
     with tempfile.TemporaryDirectory(prefix="parigot-kill-loop-") as tmp:
         env = dict(os.environ, PARIGOT_DATA_DIR=os.path.join(tmp, "data"))
         writer = os.path.join(tmp, "writer.toml")
-        with open(writer, "w") as f:
-            f.write(WRITER)
         acked = -1
         for round_ in range(args.rounds):
-            # Each run writes d/0, d/1, ... again: kill it somewhere past
-            # what the earlier runs reached, at a point of chance.
+            with open(writer, "w") as f:
+                f.write(DESCRIPTOR.format(builtin=args.builtin, role="writer", mode="write",
+                                          number=acked + 1))
+            # Kill it somewhere past what the earlier runs reached, at a
+            # point of chance.
             target = acked + random.randint(5, 60)
             acked = max(acked, write_until_killed(args.parigot, args.engine, writer, env, target))
             checker = os.path.join(tmp, "checker.toml")
             with open(checker, "w") as f:
-                f.write(CHECKER.format(acked=acked))
+                f.write(DESCRIPTOR.format(builtin=args.builtin, role="checker", mode="check",
+                                          number=acked))
             check = subprocess.run([args.parigot, "run", "--engine", args.engine, checker],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, timeout=60)

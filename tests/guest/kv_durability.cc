@@ -1,6 +1,6 @@
 // The kv built-in's durability, driven by tests/e2e/kill_loop.py:
-//   write      writes keys d/0, d/1, ... (each value 1000 bytes derived from
-//              its index) one after the other, for ever, logging
+//   write S    writes keys d/S, d/S+1, ... (each value 1000 bytes derived
+//              from its index) one after the other, for ever, logging
 //              "acked N" after the answer to write N; the driver kills the
 //              host with SIGKILL at some point;
 //   check N    checks that d/0 .. d/N are all there, each value whole, and
@@ -33,8 +33,8 @@ std::string KeyOf(long n) { return "d/" + std::to_string(n); }
   parigot::exit(1);
 }
 
-Future<void, kv::KvErr> Write(kv::KV store) {
-  for (long n = 0;; ++n) {
+Future<void, kv::KvErr> Write(kv::KV store, long start) {
+  for (long n = start;; ++n) {
     auto put = co_await store.Put({.ns = "durability", .key = KeyOf(n), .value = ValueOf(n)});
     if (!put) Fail("write " + std::to_string(n) + " failed");
     parigot::log::info("acked " + std::to_string(n));
@@ -56,21 +56,22 @@ Future<void, kv::KvErr> Check(kv::KV store, long acked) {
   parigot::exit(0);
 }
 
-Future<void, KernelErr> Main(parigot::Program& app, std::string mode, long acked) {
+// `number`: S for write, N for check.
+Future<void, KernelErr> Main(parigot::Program& app, std::string mode, long number) {
   auto launched = co_await app.launch();
   if (!launched) co_await parigot::fail(launched.error());
   auto store = kv::KV::locate();
-  auto done = co_await (mode == "write" ? Write(store) : Check(store, acked));
+  auto done = co_await (mode == "write" ? Write(store, number) : Check(store, number));
   parigot::exit(done ? 0 : 1);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) Fail("usage: kv_durability write | check N");
+  if (argc < 3) Fail("usage: kv_durability write S | check N");
   std::string mode = argv[1];
-  long acked = argc > 2 ? std::strtol(argv[2], nullptr, 10) : -1;
+  long number = std::strtol(argv[2], nullptr, 10);
   parigot::Program app({kv::KV::require});
-  auto running = Main(app, mode, acked);
+  auto running = Main(app, mode, number);
   return parigot::run();
 }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/builtin/method.h"
 #include "parigot/kv/v1/kv.pb.h"
 
 namespace parigot::builtin::kv {
@@ -12,45 +13,22 @@ namespace {
 
 namespace pb = ::parigot::kv::v1;
 
-// What a failed store call answers, by its status.
-Reply ErrorReply(const Status& status, const std::function<void(std::string_view)>& log) {
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument: return Reply::Error(pb::InvalidArgument);
-    case StatusCode::kFailedPrecondition: return Reply::Error(pb::VersionMismatch);
-    default:
-      log(status.message());
-      return Reply::Error(pb::StorageFailed);
-  }
-}
-
 std::optional<int64_t> Expected(bool check, int64_t version) {
   return check ? std::optional<int64_t>(version) : std::nullopt;
-}
-
-// A method whose `handle` takes the decoded Request and gives a Response or
-// the store's failure: every method decodes, answers errors and encodes
-// the same way.
-template <typename Request, typename Handle>
-NativeMethod Method(std::string name, const std::function<void(std::string_view)>& log,
-                    Handle handle) {
-  return {std::move(name), [log, handle = std::move(handle)](std::string_view bytes) {
-            Request request;
-            if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-              return Reply::Error(pb::UnmarshalFailed);
-            }
-            auto response = handle(request);
-            if (!response.ok()) return ErrorReply(response.status(), log);
-            return Reply{.response = response->SerializeAsString()};
-          }};
 }
 
 }  // namespace
 
 std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
                                              std::function<void(std::string_view)> log) {
+  // Storage failures are logged; callers see StorageFailed.
+  const AnswerError answer =
+      ErrorsByCode({{StatusCode::kInvalidArgument, pb::InvalidArgument},
+                    {StatusCode::kFailedPrecondition, pb::VersionMismatch}},
+                   pb::StorageFailed, std::move(log));
   std::vector<NativeMethod> methods;
   methods.push_back(Method<pb::GetRequest>(
-      "Get", log, [store](const pb::GetRequest& request) -> Result<pb::GetResponse> {
+      "Get", answer, [store](const pb::GetRequest& request) -> Result<pb::GetResponse> {
         auto got = store->Get(request.ns(), request.key());
         if (!got.ok()) return got.status();
         pb::GetResponse response;
@@ -62,7 +40,7 @@ std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
         return response;
       }));
   methods.push_back(Method<pb::PutRequest>(
-      "Put", log, [store](const pb::PutRequest& request) -> Result<pb::PutResponse> {
+      "Put", answer, [store](const pb::PutRequest& request) -> Result<pb::PutResponse> {
         auto version = store->Put(request.ns(), request.key(), request.value(),
                                  Expected(request.check_version(), request.expected_version()));
         if (!version.ok()) return version.status();
@@ -71,7 +49,7 @@ std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
         return response;
       }));
   methods.push_back(Method<pb::DeleteRequest>(
-      "Delete", log, [store](const pb::DeleteRequest& request) -> Result<pb::DeleteResponse> {
+      "Delete", answer, [store](const pb::DeleteRequest& request) -> Result<pb::DeleteResponse> {
         auto existed =
             store->Delete(request.ns(), request.key(),
                          Expected(request.check_version(), request.expected_version()));
@@ -81,7 +59,7 @@ std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
         return response;
       }));
   methods.push_back(Method<pb::ListRequest>(
-      "List", log, [store](const pb::ListRequest& request) -> Result<pb::ListResponse> {
+      "List", answer, [store](const pb::ListRequest& request) -> Result<pb::ListResponse> {
         auto page = store->List(request.ns(), request.prefix(), request.start_after(),
                                request.limit(), !request.keys_only());
         if (!page.ok()) return page.status();
@@ -96,7 +74,7 @@ std::unique_ptr<NativeService> MakeKvService(std::shared_ptr<KvStore> store,
         return response;
       }));
   methods.push_back(Method<pb::BatchRequest>(
-      "Batch", log, [store](const pb::BatchRequest& request) -> Result<pb::BatchResponse> {
+      "Batch", answer, [store](const pb::BatchRequest& request) -> Result<pb::BatchResponse> {
         std::vector<Write> writes;
         writes.reserve(request.writes_size());
         for (const pb::Write& w : request.writes()) {

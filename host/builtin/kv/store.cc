@@ -5,44 +5,14 @@
 #include <algorithm>
 #include <utility>
 
+#include "host/builtin/sqlite.h"
+
 namespace parigot::builtin::kv {
 namespace {
 
-// A prepared statement, finalized when it goes.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+using sqlite::Statement;
 
-  bool ok() const { return status_ == SQLITE_OK; }
-  // Binds bytes to parameter `index` (1-based); SQLite copies them.
-  void Bind(int index, std::string_view bytes) {
-    // A null pointer would bind NULL, not an empty blob.
-    const char* data = bytes.data() != nullptr ? bytes.data() : "";
-    sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT);
-  }
-  void Bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-  // SQLITE_ROW, SQLITE_DONE or an error.
-  int Step() { return sqlite3_step(stmt_); }
-  std::string Bytes(int column) const {
-    const void* data = sqlite3_column_blob(stmt_, column);
-    int size = sqlite3_column_bytes(stmt_, column);
-    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
-  }
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int status_;
-};
-
-Status SqliteError(sqlite3* db, std::string_view what) {
-  return InternalError("kv: " + std::string(what) + ": " + sqlite3_errmsg(db));
-}
+Status SqliteError(sqlite3* db, std::string_view what) { return sqlite::Error(db, "kv", what); }
 
 Status CheckNamespaceAndKey(std::string_view ns, std::string_view key) {
   if (ns.size() > kMaxNamespaceSize) {
@@ -70,39 +40,19 @@ std::optional<std::string> PrefixEnd(std::string_view prefix) {
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> KvStore::Open(const std::filesystem::path& file) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    Status error = InternalError("kv: cannot open " + file.string() + ": " +
-                                 (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-    sqlite3_close(db);
-    return error;
-  }
-  std::unique_ptr<KvStore> store(new KvStore(db));
-  // WAL with synchronous=FULL: a commit is on disk when it returns.
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                          "PRAGMA foreign_keys=OFF",
-                          "CREATE TABLE IF NOT EXISTS entries ("
-                          "  ns BLOB NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,"
-                          "  version INTEGER NOT NULL, PRIMARY KEY (ns, key))"}) {
-    if (Status s = store->Exec(sql); !s.ok()) return s;
-  }
-  return store;
+  Result<sqlite3*> db = sqlite::Open(
+      file, "kv",
+      {"PRAGMA foreign_keys=OFF",
+       "CREATE TABLE IF NOT EXISTS entries ("
+       "  ns BLOB NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,"
+       "  version INTEGER NOT NULL, PRIMARY KEY (ns, key))"});
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<KvStore>(new KvStore(*db));
 }
 
 KvStore::~KvStore() { sqlite3_close(db_); }
 
-Status KvStore::Exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : "unknown error";
-    sqlite3_free(message);
-    return InternalError(std::string("kv: ") + sql + ": " + text);
-  }
-  return Status::Ok();
-}
+Status KvStore::Exec(const char* sql) { return sqlite::Exec(db_, "kv", sql); }
 
 Result<std::optional<Entry>> KvStore::Get(std::string_view ns, std::string_view key) {
   if (Status s = CheckNamespaceAndKey(ns, key); !s.ok()) return s;
