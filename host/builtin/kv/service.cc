@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/builtin/method.h"
 #include "parigot/kv/v1/kv.pb.h"
 
 namespace parigot::builtin::kv {
@@ -28,20 +29,12 @@ std::optional<int64_t> Expected(bool check, int64_t version) {
 }
 
 // A method whose `handle` takes the decoded Request and gives a Response or
-// the store's failure: every method decodes, answers errors and encodes
-// the same way.
+// the store's failure.
 template <typename Request, typename Handle>
 NativeMethod Method(std::string name, const std::function<void(std::string_view)>& log,
                     Handle handle) {
-  return {std::move(name), [log, handle = std::move(handle)](std::string_view bytes) {
-            Request request;
-            if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-              return Reply::Error(pb::UnmarshalFailed);
-            }
-            auto response = handle(request);
-            if (!response.ok()) return ErrorReply(response.status(), log);
-            return Reply{.response = response->SerializeAsString()};
-          }};
+  return TypedMethod<Request>(std::move(name), std::move(handle),
+                              [log](const Status& status) { return ErrorReply(status, log); });
 }
 
 }  // namespace
