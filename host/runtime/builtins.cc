@@ -10,8 +10,11 @@
 #include <system_error>
 #include <utility>
 
+#include "host/builtin/file/sandbox.h"
+#include "host/builtin/file/service.h"
 #include "host/builtin/kv/service.h"
 #include "host/builtin/kv/store.h"
+#include "parigot/file/v1/file.pb.h"
 #include "parigot/kv/v1/kv.pb.h"
 
 namespace parigot::runtime {
@@ -60,9 +63,21 @@ Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
   return service;
 }
 
+Result<std::unique_ptr<builtin::Builtin>> OpenFile(const OpenContext& context) {
+  const std::filesystem::path dir = context.ms.SandboxDir(context.deployment);
+  Result<std::unique_ptr<builtin::file::Sandbox>> sandbox = builtin::file::Sandbox::Open(dir);
+  if (!sandbox.ok()) return sandbox.status();
+  context.log(kernel::LogLevel::kDebug, "built-in file service, sandbox " + dir.string());
+  std::unique_ptr<builtin::Builtin> service = std::make_unique<builtin::file::FileService>(
+      std::move(*sandbox),
+      [log = context.log](std::string_view line) { log(kernel::LogLevel::kError, line); });
+  return service;
+}
+
 // Every kind of built-in; deploy::kBuiltinNames lists the same names.
 constexpr BuiltinKind kKinds[] = {
     {"kv", &OpenKv, [] { return ::parigot::kv::v1::GetRequest::descriptor(); }},
+    {"file", &OpenFile, [] { return ::parigot::file::v1::OpenRequest::descriptor(); }},
 };
 
 }  // namespace
