@@ -1,8 +1,11 @@
 #include "host/runtime/builtins.h"
 
+#include <sys/resource.h>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -10,6 +13,7 @@
 #include <system_error>
 #include <utility>
 
+#include "host/builtin/file/open_files.h"
 #include "host/builtin/file/sandbox.h"
 #include "host/builtin/file/service.h"
 #include "host/builtin/kv/service.h"
@@ -63,7 +67,29 @@ Result<std::unique_ptr<builtin::Builtin>> OpenKv(const OpenContext& context) {
   return service;
 }
 
+// Room for the descriptors a file service may hold open: Debian's soft limit
+// of 1024 would let a guest's open files starve the process of sockets.
+// Raised towards the hard limit, never past it; a limit that leaves too
+// little room is a warning.
+void MakeRoomForOpenFiles(const OpenContext& context) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  // The service's files, and as many again for the rest of the process.
+  const rlim_t wanted = 2 * builtin::file::kMaxOpenFiles;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const bool room = limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted;
+  context.log(room ? kernel::LogLevel::kDebug : kernel::LogLevel::kWarn,
+              "the process may open " + std::to_string(limit.rlim_cur) + " files" +
+                  (room ? "" : ", and the file service up to 1024 of them: "
+                               "raise the hard limit (ulimit -Hn)"));
+}
+
 Result<std::unique_ptr<builtin::Builtin>> OpenFile(const OpenContext& context) {
+  MakeRoomForOpenFiles(context);
   const std::filesystem::path dir = context.ms.SandboxDir(context.deployment);
   Result<std::unique_ptr<builtin::file::Sandbox>> sandbox = builtin::file::Sandbox::Open(dir);
   if (!sandbox.ok()) return sandbox.status();
