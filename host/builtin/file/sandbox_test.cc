@@ -16,6 +16,8 @@
 #include <iterator>
 #include <string>
 
+#include "host/builtin/testing/service_fixture.h"
+
 namespace parigot::builtin::file {
 namespace {
 
@@ -25,10 +27,7 @@ namespace pb = ::parigot::file::v1;
 class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() /
-            ("file_sandbox_test_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(base_);
+    base_ = builtin::testing::ScratchDir("file_sandbox_test");
     fs::create_directories(base_ / "outside");
     Put(base_ / "outside" / "secret", "top secret");
     // The sandbox directory does not exist yet: Open makes it.

@@ -7,14 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <random>
 #include <string>
-#include <thread>
-#include <variant>
 #include <vector>
 
-#include "host/kernel/testing/kernel_fixture.h"
+#include "host/builtin/testing/service_fixture.h"
 #include "parigot/file/v1/file.pb.h"
 
 namespace parigot::builtin::file {
@@ -23,20 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 namespace pb = ::parigot::file::v1;
 using kernel::CallResolved;
-using kernel::GuestKind;
-using kernel::Kernel;
-namespace sc = syscall::v1;
 
 const char* const kMethods[] = {"Open", "Create", "Read",   "Write",  "Seek",   "Sync",
                                 "Close", "Stat",  "List",   "Delete", "Rename", "MakeDir"};
 
-class FileServiceTest : public kernel::testing::KernelFixture {
+class FileServiceTest : public builtin::testing::ServiceFixture {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() /
-            ("file_service_test_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(base_);
+    base_ = builtin::testing::ScratchDir("file_service_test");
     fs::create_directories(base_ / "outside");
     std::ofstream(base_ / "outside" / "secret") << "top secret";
     auto sandbox = Sandbox::Open(base_ / "box");
@@ -44,53 +35,13 @@ class FileServiceTest : public kernel::testing::KernelFixture {
     service_ = std::make_unique<FileService>(std::move(*sandbox), [this](std::string_view line) {
       storage_log_ += std::string(line) + "\n";
     });
-    StartKernel();
+    StartServing(*service_, kFile);
   }
   void TearDown() override {
-    StopKernel();
+    ServiceFixture::TearDown();
     fs::remove_all(base_);
   }
 
-  // A kernel with the service and a Main program calling it: the service's
-  // next instance, as after a restart.
-  void StartKernel() {
-    kernel_ = std::make_unique<Kernel>(
-        Options(std::chrono::milliseconds(2000), std::chrono::milliseconds(10000)));
-    GuestId native = kernel_->AddGuest("files", GuestKind::kService, "app.toml:1");
-    server_ = std::thread([this, native] { service_->Serve(*kernel_, native); });
-    main_ = Start(*kernel_, "main", GuestKind::kMain, {}, {kFile});
-    ASSERT_TRUE(std::holds_alternative<kernel::LaunchCompleted>(Read(*kernel_, main_)));
-    std::vector<std::pair<std::string, MethodId>> methods;
-    ASSERT_EQ(kernel_->Locate(main_, kFile, &service_id_, &methods), sc::NoError);
-    for (const auto& [name, id] : methods) methods_[name] = id;
-  }
-  void StopKernel() {
-    kernel_->Exit(main_, 0, /*all=*/true);
-    server_.join();
-  }
-
-  CallResolved Call(const std::string& method, const std::string& request) {
-    CallId call;
-    EXPECT_EQ(kernel_->Dispatch(main_, service_id_, methods_.at(method), request,
-                                std::chrono::milliseconds(0), &call),
-              sc::NoError);
-    kernel::Event event = Read(*kernel_, main_, 10000);
-    EXPECT_TRUE(std::holds_alternative<CallResolved>(event)) << method;
-    return std::get<CallResolved>(event);
-  }
-  template <typename Request>
-  int32_t ErrorOf(const std::string& method, const Request& request) {
-    return Call(method, request.SerializeAsString()).result_error;
-  }
-  template <typename Response, typename Request>
-  Response Ok(const std::string& method, const Request& request) {
-    CallResolved resolved = Call(method, request.SerializeAsString());
-    EXPECT_EQ(resolved.result_error, 0) << method << ": " << pb::FileErr_Name(
-                                               static_cast<pb::FileErr>(resolved.result_error));
-    Response response;
-    EXPECT_TRUE(response.ParseFromString(resolved.result));
-    return response;
-  }
   uint64_t Create(const std::string& path) {
     pb::CreateRequest create;
     create.set_path(path);
@@ -107,11 +58,6 @@ class FileServiceTest : public kernel::testing::KernelFixture {
   static inline const kernel::ServiceName kFile{"parigot.file.v1", "File"};
   fs::path base_;
   std::unique_ptr<FileService> service_;
-  std::unique_ptr<Kernel> kernel_;
-  std::thread server_;
-  GuestId main_;
-  ServiceId service_id_;
-  std::map<std::string, MethodId> methods_;
   std::string storage_log_;
 };
 
@@ -249,8 +195,8 @@ TEST_F(FileServiceTest, EscapesAreRefused) {
 
 TEST_F(FileServiceTest, HandlesDoNotSurviveARestart) {
   const uint64_t handle = Create("kept.txt");
-  StopKernel();
-  StartKernel();
+  StopServing();
+  StartServing(*service_, kFile);
   pb::ReadRequest read;
   read.set_handle(handle);
   read.set_max_bytes(1);

@@ -6,78 +6,36 @@
 
 #include <filesystem>
 #include <string>
-#include <thread>
-#include <variant>
 #include <vector>
 
-#include "host/kernel/testing/kernel_fixture.h"
+#include "host/builtin/testing/service_fixture.h"
 #include "parigot/kv/v1/kv.pb.h"
 
 namespace parigot::builtin::kv {
 namespace {
 
 namespace pb = ::parigot::kv::v1;
-using kernel::CallResolved;
-using kernel::GuestKind;
-using kernel::Kernel;
-namespace sc = syscall::v1;
 
-class KvServiceTest : public kernel::testing::KernelFixture {
+class KvServiceTest : public builtin::testing::ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kv_service_test_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = builtin::testing::ScratchDir("kv_service_test");
     auto store = KvStore::Open(dir_ / "kv.db");
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
-    kernel_ = std::make_unique<Kernel>(Options());
     service_ = MakeKvService(store_, [this](std::string_view line) {
       storage_log_ += std::string(line) + "\n";
     });
-    GuestId native = kernel_->AddGuest("kv", GuestKind::kService, "app.toml:1");
-    server_ = std::thread([this, native] { service_->Serve(*kernel_, native); });
-    main_ = Start(*kernel_, "main", GuestKind::kMain, {}, {kKv});
-    ASSERT_TRUE(std::holds_alternative<kernel::LaunchCompleted>(Read(*kernel_, main_)));
-    std::vector<std::pair<std::string, MethodId>> methods;
-    ASSERT_EQ(kernel_->Locate(main_, kKv, &service_id_, &methods), sc::NoError);
-    for (const auto& [name, id] : methods) methods_[name] = id;
+    StartServing(*service_, {"parigot.kv.v1", "KV"});
   }
   void TearDown() override {
-    kernel_->Exit(main_, 0, /*all=*/true);
-    server_.join();
+    ServiceFixture::TearDown();
     std::filesystem::remove_all(dir_);
   }
 
-  CallResolved Call(const std::string& method, const std::string& request) {
-    CallId call;
-    EXPECT_EQ(kernel_->Dispatch(main_, service_id_, methods_.at(method), request,
-                                std::chrono::milliseconds(0), &call),
-              sc::NoError);
-    kernel::Event event = Read(*kernel_, main_);
-    EXPECT_TRUE(std::holds_alternative<CallResolved>(event));
-    return std::get<CallResolved>(event);
-  }
-  template <typename Response, typename Request>
-  Response Ok(const std::string& method, const Request& request) {
-    CallResolved resolved = Call(method, request.SerializeAsString());
-    EXPECT_EQ(resolved.result_error, 0) << method;
-    Response response;
-    EXPECT_TRUE(response.ParseFromString(resolved.result));
-    return response;
-  }
-
-  static inline const kernel::ServiceName kKv{"parigot.kv.v1", "KV"};
   std::filesystem::path dir_;
   std::shared_ptr<KvStore> store_;
-  std::unique_ptr<Kernel> kernel_;
   std::unique_ptr<NativeService> service_;
-  std::thread server_;
-  GuestId main_;
-  ServiceId service_id_;
-  std::map<std::string, MethodId> methods_;
   std::string storage_log_;
 };
 
