@@ -1,8 +1,11 @@
 #include "host/runtime/builtins.h"
 
+#include <sys/resource.h>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -10,11 +13,15 @@
 #include <system_error>
 #include <utility>
 
+#include "host/builtin/file/open_files.h"
+#include "host/builtin/file/sandbox.h"
+#include "host/builtin/file/service.h"
 #include "host/builtin/http/ingress.h"
 #include "host/builtin/kv/service.h"
 #include "host/builtin/kv/store.h"
 #include "host/builtin/queue/service.h"
 #include "host/builtin/queue/store.h"
+#include "parigot/file/v1/file.pb.h"
 #include "parigot/http/v1/http.pb.h"
 #include "parigot/kv/v1/kv.pb.h"
 #include "parigot/queue/v1/queue.pb.h"
@@ -105,11 +112,45 @@ Result<std::unique_ptr<builtin::Builtin>> OpenQueue(const OpenContext& context) 
   return OpenStore<builtin::queue::QueueStore>(context, &builtin::queue::MakeQueueService);
 }
 
+// Room for the descriptors a file service may hold open: Debian's soft limit
+// of 1024 would let a guest's open files starve the process of sockets.
+// Raised towards the hard limit, never past it; a limit that leaves too
+// little room is a warning.
+void MakeRoomForOpenFiles(const OpenContext& context) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  // The service's files, and as many again for the rest of the process.
+  const rlim_t wanted = 2 * builtin::file::kMaxOpenFiles;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const bool room = limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted;
+  context.log(room ? kernel::LogLevel::kDebug : kernel::LogLevel::kWarn,
+              "the process may open " + std::to_string(limit.rlim_cur) + " files" +
+                  (room ? "" : ", and the file service up to 1024 of them: "
+                               "raise the hard limit (ulimit -Hn)"));
+}
+
+Result<std::unique_ptr<builtin::Builtin>> OpenFile(const OpenContext& context) {
+  MakeRoomForOpenFiles(context);
+  const std::filesystem::path dir = context.ms.SandboxDir(context.deployment);
+  Result<std::unique_ptr<builtin::file::Sandbox>> sandbox = builtin::file::Sandbox::Open(dir);
+  if (!sandbox.ok()) return sandbox.status();
+  context.log(kernel::LogLevel::kDebug, "built-in file service, sandbox " + dir.string());
+  std::unique_ptr<builtin::Builtin> service = std::make_unique<builtin::file::FileService>(
+      std::move(*sandbox),
+      [log = context.log](std::string_view line) { log(kernel::LogLevel::kError, line); });
+  return service;
+}
+
 // Every kind of built-in; deploy::kBuiltinNames lists the same names.
 constexpr BuiltinKind kKinds[] = {
     {"kv", &OpenKv, [] { return ::parigot::kv::v1::GetRequest::descriptor(); }},
     {"http", &OpenHttp, [] { return ::parigot::http::v1::Request::descriptor(); }},
     {"queue", &OpenQueue, [] { return ::parigot::queue::v1::SendRequest::descriptor(); }},
+    {"file", &OpenFile, [] { return ::parigot::file::v1::OpenRequest::descriptor(); }},
 };
 
 }  // namespace

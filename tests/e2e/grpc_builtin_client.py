@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A gRPC client that is not parigot calls a built-in service on its host.
+"""A gRPC client that is not parigot calls the kv built-in on its host.
 
 usage: grpc_builtin_client.py --protoc PROTOC --proto-dir DIR --address HOST:PORT
                               -- parigot run kv-net.toml --host back
@@ -13,52 +13,15 @@ parigot-result-error-name: VersionMismatch) and sends an empty key
 (InvalidArgument); stops the host with SIGTERM and expects exit code 130.
 Prints what it did and PASS; exits 1 on the first failed check.
 """
-import argparse
-import subprocess
-import tempfile
+import sys
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import message_factory
 
-from grpc_client import health_check, reflect, reflection_module
+import grpc_client
 from host_process import fail, stop_and_check, wait_until
 
 SERVICE = "parigot.kv.v1.KV"
-
-
-def kv_methods(channel, args, host):
-    """The KV methods as callables taking and returning message objects,
-    their message classes built from what reflection returns."""
-    with tempfile.TemporaryDirectory() as generated:
-        reflection_pb2 = reflection_module(args.protoc, args.proto_dir, generated)
-        Request = reflection_pb2.ServerReflectionRequest
-        listed, found = reflect(channel, reflection_pb2, [
-            Request(list_services=""), Request(file_containing_symbol=SERVICE)])
-    services = sorted(s.name for s in listed.list_services_response.service)
-    print("reflection lists: " + ", ".join(services), flush=True)
-    if SERVICE not in services:
-        fail(f"reflection does not list {SERVICE}", host)
-    pool = descriptor_pool.DescriptorPool()
-    pending = {}
-    for raw in found.file_descriptor_response.file_descriptor_proto:
-        proto = descriptor_pb2.FileDescriptorProto.FromString(raw)
-        pending[proto.name] = proto
-    while pending:  # dependencies first
-        ready = [n for n, p in pending.items() if all(d not in pending for d in p.dependency)]
-        if not ready:
-            fail("reflection's files miss a dependency: " + ", ".join(pending), host)
-        for name in ready:
-            pool.Add(pending.pop(name))
-    factory = message_factory.MessageFactory(pool)
-    service = pool.FindServiceByName(SERVICE)
-    methods = {}
-    for method in service.methods:
-        request = factory.GetPrototype(method.input_type)
-        response = factory.GetPrototype(method.output_type)
-        methods[method.name] = (request, channel.unary_unary(
-            f"/{SERVICE}/{method.name}", request_serializer=request.SerializeToString,
-            response_deserializer=response.FromString))
-    return methods
 
 
 def expect_error(call, request, name, host):
@@ -75,14 +38,27 @@ def expect_error(call, request, name, host):
     fail(f"the call succeeded; expected {name}", host)
 
 
-def check_host(host, args):
+def check_kv(host, args):
     channel = grpc.insecure_channel(args.address)
-    wait_until(host, lambda: health_check(channel, SERVICE), f"{SERVICE} SERVING")
+    wait_until(host, lambda: grpc_client.health_check(channel, SERVICE), f"{SERVICE} SERVING")
     print(f"health: {SERVICE} is SERVING", flush=True)
-    kv = kv_methods(channel, args, host)
-    PutRequest, put = kv["Put"]
-    GetRequest, get = kv["Get"]
-    ListRequest, list_ = kv["List"]
+    services, pool = grpc_client.reflected_pool(host, channel, args, SERVICE)
+    print("reflection lists: " + ", ".join(services), flush=True)
+    if SERVICE not in services:
+        fail(f"reflection does not list {SERVICE}", host)
+    factory = message_factory.MessageFactory(pool)
+
+    def method(name):
+        descriptor = pool.FindServiceByName(SERVICE).FindMethodByName(name)
+        request = factory.GetPrototype(descriptor.input_type)
+        response = factory.GetPrototype(descriptor.output_type)
+        return request, channel.unary_unary(f"/{SERVICE}/{name}",
+                                            request_serializer=request.SerializeToString,
+                                            response_deserializer=response.FromString)
+
+    PutRequest, put = method("Put")
+    GetRequest, get = method("Get")
+    ListRequest, list_ = method("List")
 
     first = put(PutRequest(ns="outside", key=b"colour", value=b"blue"), timeout=10)
     second = put(PutRequest(ns="outside", key=b"shape", value=b"round"), timeout=10)
@@ -109,22 +85,5 @@ def check_host(host, args):
     return 0
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--protoc", required=True)
-    parser.add_argument("--proto-dir", required=True)
-    parser.add_argument("--address", required=True)
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    host = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        return check_host(host, args)
-    finally:
-        if host.poll() is None:
-            host.kill()
-            host.wait()
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(grpc_client.main(check_kv))

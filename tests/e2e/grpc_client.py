@@ -75,7 +75,38 @@ def reflect(channel, reflection_pb2, requests):
     return list(info(iter(requests), timeout=5))
 
 
-def main():
+def reflected_pool(host, channel, args, service):
+    """Asks server reflection for the services listed and for the files
+    defining `service`; gives the sorted service names and a
+    DescriptorPool of those files, built as any client without the .proto
+    would."""
+    with tempfile.TemporaryDirectory() as generated:
+        reflection_pb2 = reflection_module(args.protoc, args.proto_dir, generated)
+        Request = reflection_pb2.ServerReflectionRequest
+        listed, found = reflect(channel, reflection_pb2, [
+            Request(list_services=""),
+            Request(file_containing_symbol=service),
+        ])
+    services = sorted(s.name for s in listed.list_services_response.service)
+    pool = descriptor_pool.DescriptorPool()
+    files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
+             for raw in found.file_descriptor_response.file_descriptor_proto]
+    pending = {f.name: f for f in files}
+    while pending:  # dependencies first
+        progressed = False
+        for name, proto in list(pending.items()):
+            if all(dep not in pending for dep in proto.dependency):
+                pool.Add(proto)
+                del pending[name]
+                progressed = True
+        if not progressed:
+            fail("reflection's files miss a dependency: " + ", ".join(pending), host)
+    return services, pool
+
+
+def main(check=None):
+    """Parses the arguments, starts the host and runs `check(host, args)`
+    (check_host unless given) on it; returns its exit code."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--protoc", required=True)
     parser.add_argument("--proto-dir", required=True)
@@ -98,7 +129,7 @@ def main():
 
     host = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        return check_host(host, args)
+        return (check or check_host)(host, args)
     finally:
         if host.poll() is None:
             host.kill()
@@ -112,32 +143,12 @@ def check_host(host, args):
                "greeting.v1.Greeting SERVING")
     print("health: greeting.v1.Greeting is SERVING", flush=True)
 
-    with tempfile.TemporaryDirectory() as generated:
-        reflection_pb2 = reflection_module(args.protoc, args.proto_dir, generated)
-        Request = reflection_pb2.ServerReflectionRequest
-        listed, found = reflect(channel, reflection_pb2, [
-            Request(list_services=""),
-            Request(file_containing_symbol="greeting.v1.Greeting"),
-        ])
-    services = sorted(s.name for s in listed.list_services_response.service)
+    services, pool = reflected_pool(host, channel, args, "greeting.v1.Greeting")
     print("reflection lists: " + ", ".join(services), flush=True)
     for wanted in ("greeting.v1.Greeting", "grpc.health.v1.Health"):
         if wanted not in services:
             fail(f"reflection does not list {wanted}", host)
 
-    pool = descriptor_pool.DescriptorPool()
-    files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
-             for raw in found.file_descriptor_response.file_descriptor_proto]
-    pending = {f.name: f for f in files}
-    while pending:  # dependencies first
-        progressed = False
-        for name, proto in list(pending.items()):
-            if all(dep not in pending for dep in proto.dependency):
-                pool.Add(proto)
-                del pending[name]
-                progressed = True
-        if not progressed:
-            fail("reflection's files miss a dependency: " + ", ".join(pending), host)
     method = pool.FindServiceByName("greeting.v1.Greeting").FindMethodByName("FetchGreeting")
     factory = message_factory.MessageFactory(pool)
     FetchRequest = factory.GetPrototype(method.input_type)

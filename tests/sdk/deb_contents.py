@@ -40,6 +40,7 @@ REQUIRED_FILES = [
     "./usr/lib/parigot/guest/include/parigot/kv/v1/kv.parigot.h",
     "./usr/lib/parigot/guest/include/parigot/http/v1/http.parigot.h",
     "./usr/lib/parigot/guest/include/parigot/queue/v1/queue.parigot.h",
+    "./usr/lib/parigot/guest/include/parigot/file/v1/file.parigot.h",
     "./usr/lib/parigot/guest/include/parigot/syscall/v1/syscall.parigot.h",
     "./usr/share/parigot/proto/protosupport/v1/protosupport.proto",
     "./usr/share/parigot/proto/parigot/syscall/v1/syscall.proto",
@@ -47,6 +48,7 @@ REQUIRED_FILES = [
     "./usr/share/parigot/proto/parigot/kv/v1/kv.proto",
     "./usr/share/parigot/proto/parigot/http/v1/http.proto",
     "./usr/share/parigot/proto/parigot/queue/v1/queue.proto",
+    "./usr/share/parigot/proto/parigot/file/v1/file.proto",
 ]
 REQUIRED_DEPENDS = ["clang-19", "lld-19", "wasi-libc", "libc++-19-dev-wasm32",
                     "libc++abi-19-dev-wasm32", "libclang-rt-19-dev-wasm32",
