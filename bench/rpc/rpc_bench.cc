@@ -235,13 +235,8 @@ int Main(int argc, char** argv) {
     if (results.cells.count(engine) == 0) continue;
     if (engine == "aot" || results.default_engine.empty()) results.default_engine = engine;
   }
-  std::printf("\n%s", Table(results).c_str());
-  Status written = WriteJson(flags->out, BuildMetrics(results));
-  if (!written.ok()) {
-    Error(written);
-  } else {
-    std::printf("wrote %s\n", flags->out.c_str());
-  }
+  Status written = PrintTableAndWriteJson(Table(results), flags->out, BuildMetrics(results));
+  if (!written.ok()) Error(written);
   return failed ? 1 : 0;
 }
 

@@ -31,6 +31,10 @@ LatencyStats Summarize(std::vector<double> samples_us, double elapsed_us, int ca
 // {"mode": "seq", "p50_us": "21.5"}.
 Result<std::map<std::string, std::string>> FindResultLine(std::string_view output);
 
+// The fields of every line of `output` that contains "RESULT ", in order
+// (empty if there is none): for programs that report several phases.
+std::vector<std::map<std::string, std::string>> FindResultLines(std::string_view output);
+
 // The LatencyStats of a parsed result line. InvalidArgument if a field
 // (n, p50_us, p99_us, mean_us, calls_per_s) is missing or not a number.
 Result<LatencyStats> StatsFromFields(const std::map<std::string, std::string>& fields);
