@@ -150,7 +150,9 @@ Result<std::string> CallOnce(const std::string& address, const std::string& meth
   std::vector<grpc::Slice> slices;
   if (!call.response.Dump(&slices).ok()) return DataLossError("unreadable gRPC answer");
   std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
   return bytes;
 }
 

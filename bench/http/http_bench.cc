@@ -12,7 +12,7 @@
 // Prints a table with ratios and writes the metrics as JSON.
 //
 //   http_bench --parigot bin/parigot --out bench/http.json [--wasm-dir wasm]
-//              [--engines aot,interp] [--seconds 3] [--connections 32]
+//              [--engines aot,interp] [--seconds 2] [--runs 3] [--connections 32]
 //              [--threads 2] [--wrk wrk] [--kv on|off] [--kv-net on|off]
 //              [--base-port 7641]
 //
@@ -54,7 +54,8 @@ struct Flags {
   std::string wasm_dir;
   std::string wrk = "wrk";
   std::vector<std::string> engines = {"aot"};
-  int seconds = 3;
+  int seconds = 2;   // each measurement's timed span
+  int runs = 3;      // rounds of the four HTTP measurements; medians kept
   int connections = 32;
   int threads = 2;
   bool kv = true;
@@ -67,8 +68,9 @@ constexpr std::pair<const char*, std::string Flags::*> kTextFlags[] = {
     {"--parigot", &Flags::parigot}, {"--out", &Flags::out},
     {"--wasm-dir", &Flags::wasm_dir}, {"--wrk", &Flags::wrk}};
 constexpr std::pair<const char*, int Flags::*> kNumberFlags[] = {
-    {"--seconds", &Flags::seconds}, {"--connections", &Flags::connections},
-    {"--threads", &Flags::threads}, {"--base-port", &Flags::base_port}};
+    {"--seconds", &Flags::seconds},   {"--runs", &Flags::runs},
+    {"--connections", &Flags::connections}, {"--threads", &Flags::threads},
+    {"--base-port", &Flags::base_port}};
 constexpr std::pair<const char*, bool Flags::*> kOnOffFlags[] = {{"--kv", &Flags::kv},
                                                                  {"--kv-net", &Flags::kv_net}};
 
@@ -195,21 +197,38 @@ void RunHttp(const Flags& flags, const std::string& engine, const std::string& w
                      .method = kEchoMethod,
                      .request = request,
                      .duration = duration};
-  HttpEngineResults& r = results.http[engine];
   // An untimed wrk second first: connections made, the handler warm. Then
-  // each pair back to back, so that both sides see the same machine.
+  // `runs` rounds of the four measurements back to back, so that both
+  // sides see the same machine; each keeps its median run.
   (void)RunWrk(wrk);
   wrk.duration = duration;
-  Say("wrk, 1 connection ...");
-  r.ingress_seq = Kept(RunWrk(wrk), engine + " wrk 1 connection");
-  Say("gRPC, 1 call outstanding ...");
-  r.grpc_seq = Kept(RunCqLoad(grpc), engine + " gRPC sequential");
-  wrk.threads = grpc.threads = flags.threads;
-  wrk.connections = grpc.concurrency = flags.connections;
-  Say("wrk, " + std::to_string(flags.connections) + " connections ...");
-  r.ingress_load = Kept(RunWrk(wrk), engine + " wrk load");
-  Say("gRPC, " + std::to_string(flags.connections) + " calls outstanding ...");
-  r.grpc_load = Kept(RunCqLoad(grpc), engine + " gRPC load");
+  std::vector<LatencyStats> ingress_seq, grpc_seq, ingress_load, grpc_load;
+  auto measure = [&](std::vector<LatencyStats>& into, std::optional<LatencyStats> got) {
+    if (got) into.push_back(*got);
+  };
+  for (int run = 0; run < flags.runs; ++run) {
+    Say("run " + std::to_string(run + 1) + " of " + std::to_string(flags.runs) +
+        ": wrk and gRPC, 1 then " + std::to_string(flags.connections) + " at once ...");
+    wrk.threads = grpc.threads = 1;
+    wrk.connections = grpc.concurrency = 1;
+    measure(ingress_seq, Kept(RunWrk(wrk), engine + " wrk 1 connection"));
+    measure(grpc_seq, Kept(RunCqLoad(grpc), engine + " gRPC sequential"));
+    wrk.threads = grpc.threads = flags.threads;
+    wrk.connections = grpc.concurrency = flags.connections;
+    measure(ingress_load, Kept(RunWrk(wrk), engine + " wrk load"));
+    measure(grpc_load, Kept(RunCqLoad(grpc), engine + " gRPC load"));
+  }
+  // A measurement that failed in any run is missing, not a median of fewer.
+  auto median = [&](std::vector<LatencyStats>& runs, bool by_throughput) {
+    return static_cast<int>(runs.size()) == flags.runs
+               ? std::optional<LatencyStats>(MedianRun(std::move(runs), by_throughput))
+               : std::nullopt;
+  };
+  HttpEngineResults& r = results.http[engine];
+  r.ingress_seq = median(ingress_seq, false);
+  r.grpc_seq = median(grpc_seq, false);
+  r.ingress_load = median(ingress_load, true);
+  r.grpc_load = median(grpc_load, true);
   const int code = (*server)->Stop();
   // 130: stopped by the signal, as `parigot run` reports it.
   if (code != 0 && code != 130) {
@@ -294,9 +313,9 @@ int Main(int argc, char** argv) {
   std::optional<Flags> flags = ParseFlags(argc, argv);
   if (!flags) {
     std::fprintf(stderr,
-                 "usage: http_bench --parigot BIN --out FILE [--wasm-dir DIR] [--engines aot,interp]"
-                 " [--seconds N] [--connections N] [--threads N] [--wrk BIN] [--kv on|off]"
-                 " [--kv-net on|off] [--base-port P]\n");
+                 "usage: http_bench --parigot BIN --out FILE [--wasm-dir DIR]"
+                 " [--engines aot,interp] [--seconds N] [--runs N] [--connections N]"
+                 " [--threads N] [--wrk BIN] [--kv on|off] [--kv-net on|off] [--base-port P]\n");
     return 2;
   }
   // Absolute, since a descriptor's relative paths are read relative to the
@@ -311,7 +330,8 @@ int Main(int argc, char** argv) {
   for (const std::string& engine : flags->engines) RunHttp(*flags, engine, work_dir, results);
   if (flags->kv) RunKv(*flags, "aot", work_dir, results);
   if (flags->kv && flags->kv_net) RunKv(*flags, "aot net", work_dir, results);
-  Status written = PrintTableAndWriteJson(HttpTable(results), flags->out, BuildHttpMetrics(results));
+  Status written =
+      PrintTableAndWriteJson(HttpTable(results), flags->out, BuildHttpMetrics(results));
   if (!written.ok()) Error(written);
   return failed ? 1 : 0;
 }

@@ -89,6 +89,14 @@ TEST(PercentileTest, NearestRank) {
   EXPECT_EQ(Percentile({}, 50), 0);
 }
 
+TEST(MedianRunTest, TheMiddleRunByLatencyOrByThroughput) {
+  const std::vector<LatencyStats> runs = {{.p50_us = 9, .calls_per_s = 1},
+                                          {.p50_us = 1, .calls_per_s = 3},
+                                          {.p50_us = 5, .calls_per_s = 2}};
+  EXPECT_EQ(MedianRun(runs, false).p50_us, 5);
+  EXPECT_EQ(MedianRun(runs, true).calls_per_s, 2);
+}
+
 TEST(FindResultLinesTest, EveryLineInOrder) {
   const auto lines = FindResultLines(
       "[bench] RESULT phase=put n=3 p50_us=2\nnoise\n[bench] RESULT phase=get n=4\n");

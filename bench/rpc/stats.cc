@@ -21,6 +21,14 @@ LatencyStats Summarize(std::vector<double> samples_us, double elapsed_us, int ca
   return stats;
 }
 
+LatencyStats MedianRun(std::vector<LatencyStats> runs, bool by_throughput) {
+  std::sort(runs.begin(), runs.end(),
+            [by_throughput](const LatencyStats& a, const LatencyStats& b) {
+              return by_throughput ? a.calls_per_s < b.calls_per_s : a.p50_us < b.p50_us;
+            });
+  return runs[runs.size() / 2];
+}
+
 std::vector<std::map<std::string, std::string>> FindResultLines(std::string_view output) {
   std::vector<std::map<std::string, std::string>> found;
   std::istringstream lines{std::string(output)};

@@ -26,6 +26,11 @@ struct LatencyStats {
 // `calls` calls were answered.
 LatencyStats Summarize(std::vector<double> samples_us, double elapsed_us, int calls);
 
+// The run with the median p50 of `runs`, or with the median calls_per_s if
+// `by_throughput` (for a run of several, the one in the middle: one noisy
+// run on a shared machine moves nothing). REQUIRES: !runs.empty().
+LatencyStats MedianRun(std::vector<LatencyStats> runs, bool by_throughput);
+
 // The key=value fields of the first line of `output` that contains
 // "RESULT ", or NotFound. Example: "... RESULT mode=seq p50_us=21.5" gives
 // {"mode": "seq", "p50_us": "21.5"}.

@@ -93,7 +93,8 @@ Future<void, kv::KvErr> Bench(kv::KV store, Options o) {
   for (int i = -Warmup(o.puts); i < o.puts; ++i) {
     if (i == 0) began = Clock::now();
     const Clock::time_point start = Clock::now();
-    auto put = co_await store.Put({.ns = kNs, .key = Key(i < 0 ? "warm" : "put", i), .value = value});
+    auto put =
+        co_await store.Put({.ns = kNs, .key = Key(i < 0 ? "warm" : "put", i), .value = value});
     if (!put) Fail("Put: " + Name(put.error()));
     if (i >= 0) samples.push_back(MicrosSince(start));
   }
