@@ -69,6 +69,14 @@ Status WriteJson(const std::string& path, const std::vector<Metric>& metrics) {
   return Status();
 }
 
+Status PrintTableAndWriteJson(const std::string& table, const std::string& path,
+                              const std::vector<Metric>& metrics) {
+  std::printf("\n%s", table.c_str());
+  Status written = WriteJson(path, metrics);
+  if (written.ok()) std::printf("wrote %s\n", path.c_str());
+  return written;
+}
+
 Status AppendJson(const std::string& path, const std::vector<Metric>& metrics) {
   std::ifstream in(path);
   if (!in) return WriteJson(path, metrics);

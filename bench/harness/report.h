@@ -42,6 +42,12 @@ std::string ToJson(const std::vector<Metric>& metrics);
 // Unavailable if the file cannot be written.
 Status WriteJson(const std::string& path, const std::vector<Metric>& metrics);
 
+// How a benchmark ends: prints `table` (after a blank line), writes the
+// metrics with WriteJson and says so on stdout ("wrote PATH"). Returns
+// WriteJson's status.
+Status PrintTableAndWriteJson(const std::string& table, const std::string& path,
+                              const std::vector<Metric>& metrics);
+
 // Adds `metrics` to the array in the file at `path` (written by WriteJson),
 // or writes a new one if there is none.
 Status AppendJson(const std::string& path, const std::vector<Metric>& metrics);

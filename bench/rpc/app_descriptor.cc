@@ -9,7 +9,6 @@
 #include <vector>
 
 namespace parigot::bench {
-namespace {
 
 std::string TomlString(const std::string& s) {
   std::string out = "\"";
@@ -19,6 +18,8 @@ std::string TomlString(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string Listen(int port) { return "127.0.0.1:" + std::to_string(port); }
 

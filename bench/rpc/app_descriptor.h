@@ -54,6 +54,10 @@ struct HostPorts {
 // Unavailable if no socket can be bound.
 Result<HostPorts> PickLoopbackPorts();
 
+// `s` as a TOML basic string, quoted, with '"' and '\' escaped (enough for
+// the paths and numbers the benchmarks write).
+std::string TomlString(const std::string& s);
+
 // The TOML text of deployment kBenchDeployment that runs `c`. Guests are
 // looked for in `wasm_dir` first ("" for parigot's own directory). `ports`
 // is read only for Placement::kTwoHosts. REQUIRES: for kTwoHosts, both

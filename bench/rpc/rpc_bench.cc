@@ -154,11 +154,8 @@ std::vector<ParigotColumn> ParigotColumns(const Flags& flags) {
 
 // The run with the median p50 (a pipelined case: the median calls/s), after
 // printing the spread of all runs.
-LatencyStats MedianRun(std::vector<LatencyStats> runs, const Case& c) {
+LatencyStats MedianCaseRun(std::vector<LatencyStats> runs, const Case& c) {
   const bool pipe = c.mode == "pipe";
-  std::sort(runs.begin(), runs.end(), [pipe](const LatencyStats& a, const LatencyStats& b) {
-    return pipe ? a.calls_per_s < b.calls_per_s : a.p50_us < b.p50_us;
-  });
   if (runs.size() > 1) {
     std::string spread;
     for (const LatencyStats& run : runs) {
@@ -170,7 +167,7 @@ LatencyStats MedianRun(std::vector<LatencyStats> runs, const Case& c) {
     std::printf("    %-18s %s over %zu runs:%s\n", c.label.c_str(), pipe ? "calls/s" : "p50 us",
                 runs.size(), spread.c_str());
   }
-  return runs[runs.size() / 2];
+  return MedianRun(std::move(runs), pipe);
 }
 
 void RunParigot(const Flags& flags, const ParigotColumn& column, Results& results) {
@@ -211,7 +208,7 @@ void RunParigot(const Flags& flags, const ParigotColumn& column, Results& result
     if (static_cast<int>(runs.size()) < column.runs) {
       results.cells[column.name][c.key] = std::nullopt;
     } else {
-      results.cells[column.name][c.key] = MedianRun(std::move(runs), c);
+      results.cells[column.name][c.key] = MedianCaseRun(std::move(runs), c);
     }
   }
 }
@@ -235,13 +232,8 @@ int Main(int argc, char** argv) {
     if (results.cells.count(engine) == 0) continue;
     if (engine == "aot" || results.default_engine.empty()) results.default_engine = engine;
   }
-  std::printf("\n%s", Table(results).c_str());
-  Status written = WriteJson(flags->out, BuildMetrics(results));
-  if (!written.ok()) {
-    Error(written);
-  } else {
-    std::printf("wrote %s\n", flags->out.c_str());
-  }
+  Status written = PrintTableAndWriteJson(Table(results), flags->out, BuildMetrics(results));
+  if (!written.ok()) Error(written);
   return failed ? 1 : 0;
 }
 

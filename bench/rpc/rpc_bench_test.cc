@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 
+#include "bench/harness/app_dir_test.h"
 #include "bench/rpc/app_descriptor.h"
 #include "bench/rpc/cases.h"
 #include "bench/rpc/rpc_report.h"
@@ -24,35 +25,14 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A directory of its own with empty guest files, removed at the end.
-class AppDescriptorTest : public ::testing::Test {
+class AppDescriptorTest : public AppDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bench_rpc_test_" + std::to_string(getpid()) + "_" +
-            std::to_string(std::random_device{}()));
-    fs::create_directories(dir_ / "wasm");
-    for (const char* guest : {"bench_rpc_server.wasm", "bench_rpc_client.wasm"}) {
-      std::ofstream(dir_ / "wasm" / guest) << "";
-    }
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  AppDescriptorTest() : AppDirTest({"bench_rpc_server.wasm", "bench_rpc_client.wasm"}) {}
 
   // Writes `c`'s descriptor and loads it as `parigot` does.
   Result<deploy::DeploymentOptions> Load(const GuestCase& c, const HostPorts& ports = {}) {
-    const fs::path path = dir_ / "app.toml";
-    std::ofstream(path) << AppDescriptor((dir_ / "wasm").string(), c, ports);
-    return deploy::LoadDeployment(path, "");
+    return LoadToml(AppDescriptor(wasm_dir(), c, ports));
   }
-
-  static std::vector<std::string> Names(
-      const std::vector<const deploy::MicroserviceOptions*>& services) {
-    std::vector<std::string> names;
-    for (const deploy::MicroserviceOptions* s : services) names.push_back(s->name);
-    return names;
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(AppDescriptorTest, TwoHostsPutTheClientOnFrontAndTheServerOnBack) {

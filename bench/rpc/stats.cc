@@ -4,17 +4,9 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "bench/harness/percentile.h"
+
 namespace parigot::bench {
-namespace {
-
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
-}
-
-}  // namespace
 
 LatencyStats Summarize(std::vector<double> samples_us, double elapsed_us, int calls) {
   std::sort(samples_us.begin(), samples_us.end());
@@ -29,7 +21,16 @@ LatencyStats Summarize(std::vector<double> samples_us, double elapsed_us, int ca
   return stats;
 }
 
-Result<std::map<std::string, std::string>> FindResultLine(std::string_view output) {
+LatencyStats MedianRun(std::vector<LatencyStats> runs, bool by_throughput) {
+  std::sort(runs.begin(), runs.end(),
+            [by_throughput](const LatencyStats& a, const LatencyStats& b) {
+              return by_throughput ? a.calls_per_s < b.calls_per_s : a.p50_us < b.p50_us;
+            });
+  return runs[runs.size() / 2];
+}
+
+std::vector<std::map<std::string, std::string>> FindResultLines(std::string_view output) {
+  std::vector<std::map<std::string, std::string>> found;
   std::istringstream lines{std::string(output)};
   std::string line;
   while (std::getline(lines, line)) {
@@ -42,9 +43,15 @@ Result<std::map<std::string, std::string>> FindResultLine(std::string_view outpu
       const size_t eq = word.find('=');
       if (eq != std::string::npos) fields[word.substr(0, eq)] = word.substr(eq + 1);
     }
-    return fields;
+    found.push_back(std::move(fields));
   }
-  return NotFoundError("no RESULT line in the output");
+  return found;
+}
+
+Result<std::map<std::string, std::string>> FindResultLine(std::string_view output) {
+  std::vector<std::map<std::string, std::string>> found = FindResultLines(output);
+  if (found.empty()) return NotFoundError("no RESULT line in the output");
+  return std::move(found.front());
 }
 
 Result<LatencyStats> StatsFromFields(const std::map<std::string, std::string>& fields) {

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/harness/percentile.h"
 #include "bench/rpc/v1/rpc.parigot.h"
 #include "parigot/parigot.h"
 
@@ -37,6 +38,7 @@ namespace {
 namespace v1 = bench::rpc::v1;
 using v1::Blob;
 using v1::RpcErr;
+using parigot::bench::Percentile;
 using Clock = std::chrono::steady_clock;
 using PingFn = std::function<parigot::Future<Blob, RpcErr>(const Blob&)>;
 
@@ -80,14 +82,6 @@ void CheckAnswer(const Blob& reply) {
 
 void OnError(RpcErr error) {
   Fail("call failed with error " + std::to_string(static_cast<int>(error)));
-}
-
-// Nearest-rank percentile of sorted samples.
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
 }
 
 [[noreturn]] void Report(double elapsed_us, int calls) {
