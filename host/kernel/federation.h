@@ -35,6 +35,11 @@ struct RemoteReply {
   // guest sees the answer (as in one process, where a guest whose callee
   // called exit-all is told to exit before it learns the callee died).
   std::optional<int> application_exit;
+  // The call surely never reached the peer (its transport could not
+  // connect): it may go to another replica without being done twice. Never
+  // set for a call that may have started there (a connection lost
+  // mid-call, a deadline), which fails as it is.
+  bool not_sent = false;
 };
 
 // Delivers a RemoteReply. Called exactly once per call, from any thread.

@@ -215,6 +215,64 @@ TEST_F(FederationTest, CallsSpreadOverReachableReplicas) {
   EXPECT_EQ(two->sent_count(), 2u);
 }
 
+// A call that could not reach its replica (never sent) goes to the next
+// reachable one, once per replica, within its deadline; the caller sees
+// only the answer.
+TEST_F(FederationTest, ACallThatNeverLeftGoesToAnotherReplica) {
+  Kernel kernel(Options());
+  auto one = std::make_shared<FakeEndpoint>("one");
+  auto two = std::make_shared<FakeEndpoint>("two");
+  kernel.AddRemoteService(kGreeting, {"FetchGreeting"}, one);
+  kernel.AddRemoteService(kGreeting, {"FetchGreeting"}, two);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, main);
+
+  CallId call = Call(kernel, main, "FetchGreeting", "hello");
+  RemoteReply refused{{}, 0, sc::NetworkFailed, "connection refused"};
+  refused.not_sent = true;
+  one->WaitSent(0).done(refused);
+  FakeEndpoint::Sent again = two->WaitSent(0);
+  EXPECT_EQ(again.call, call);
+  EXPECT_EQ(again.param, "hello");
+  again.done(RemoteReply{"bonjour", 0, sc::NoError, {}});
+  Event resolved = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(resolved));
+  EXPECT_EQ(std::get<CallResolved>(resolved).result, "bonjour");
+  EXPECT_EQ(std::get<CallResolved>(resolved).kernel_error, sc::NoError);
+  EXPECT_NE(LogText().find("could not reach one (connection refused); sent to two instead"),
+            std::string::npos)
+      << LogText();
+
+  // When every replica refuses, the caller gets the failure: each was tried
+  // once (round-robin: one, then two).
+  CallId second = Call(kernel, main, "FetchGreeting", "x");
+  one->WaitSent(1).done(refused);
+  two->WaitSent(1).done(refused);
+  resolved = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(resolved));
+  EXPECT_EQ(std::get<CallResolved>(resolved).call, second);
+  EXPECT_EQ(std::get<CallResolved>(resolved).kernel_error, sc::NetworkFailed);
+}
+
+// A call that may have started on its replica (its connection was lost,
+// not refused) is never sent again: the caller learns it failed.
+TEST_F(FederationTest, ACallThatMayHaveStartedIsNotRepeated) {
+  Kernel kernel(Options());
+  auto one = std::make_shared<FakeEndpoint>("one");
+  auto two = std::make_shared<FakeEndpoint>("two");
+  kernel.AddRemoteService(kGreeting, {"FetchGreeting"}, one);
+  kernel.AddRemoteService(kGreeting, {"FetchGreeting"}, two);
+  GuestId main = Start(kernel, "main", GuestKind::kMain, {}, {kGreeting});
+  Read(kernel, main);
+
+  Call(kernel, main, "FetchGreeting", "x");
+  one->WaitSent(0).done(RemoteReply{{}, 0, sc::NetworkFailed, "connection reset"});
+  Event resolved = Read(kernel, main);
+  ASSERT_TRUE(std::holds_alternative<CallResolved>(resolved));
+  EXPECT_EQ(std::get<CallResolved>(resolved).kernel_error, sc::NetworkFailed);
+  EXPECT_EQ(two->sent_count(), 0u);
+}
+
 TEST_F(FederationTest, LocalExporterServesBeforeRemoteReplicas) {
   Kernel kernel(Options());
   auto back = std::make_shared<FakeEndpoint>("back");

@@ -392,6 +392,14 @@ class Kernel {
                             std::string param, Clock::time_point deadline, CallId call,
                             Deferred& after);
   void RemoteReplied(CallId call, RemoteReply reply);
+  // Sends `call` to `remote` once the kernel's lock is released.
+  void SendRemoteLater(CallId call, std::shared_ptr<RemoteEndpoint> remote,
+                       const Service& service, MethodId method, std::string param,
+                       Clock::time_point deadline, Deferred& after);
+  // A call that could not reach its replica (`reply`) goes to another one,
+  // when it may: true if it was sent again.
+  bool ResendLocked(CallId call_id, PendingCall& call, const RemoteReply& reply,
+                    Deferred& after);
   std::string MethodNameLocked(const Service& service, MethodId method) const;
 
   const KernelOptions options_;

@@ -6,24 +6,43 @@
 
 namespace parigot::kernel {
 
+namespace {
+
+// The next replica of `service` to try, round-robin: a reachable one not
+// in `skip`, or, when `skip` is empty and none is reachable, the next one
+// anyway (one may have come back). Null when none is left.
+std::shared_ptr<RemoteEndpoint> NextReplica(std::vector<std::shared_ptr<RemoteEndpoint>>& remotes,
+                                            size_t& next,
+                                            const std::vector<RemoteEndpoint*>& skip) {
+  const size_t count = remotes.size();
+  for (size_t tried = 0; tried < count; ++tried) {
+    std::shared_ptr<RemoteEndpoint>& candidate = remotes[next++ % count];
+    if (std::find(skip.begin(), skip.end(), candidate.get()) != skip.end()) continue;
+    if (candidate->Reachable()) return candidate;
+  }
+  if (!skip.empty() || count == 0) return nullptr;
+  return remotes[next++ % count];
+}
+
+}  // namespace
+
 void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
                                   MethodId method, std::string param,
                                   Clock::time_point deadline, CallId call,
                                   Deferred& after) {
-  // Round-robin over the replicas, skipping those known to be unreachable
-  // unless all are (one may have come back).
-  size_t count = service->remotes.size();
-  std::shared_ptr<RemoteEndpoint> remote;
-  for (size_t tried = 0; tried < count && remote == nullptr; ++tried) {
-    auto& candidate = service->remotes[service->next_remote++ % count];
-    if (candidate->Reachable()) remote = candidate;
-  }
-  if (remote == nullptr) remote = service->remotes[service->next_remote++ % count];
-  AddCallLocked(call, PendingCall{caller, nullptr, service, method, deadline, {}, remote},
-                param.size());
-  after.Add([this, remote, call, name = service->name,
-             method_name = MethodNameLocked(*service, method),
-             param = std::move(param), deadline]() mutable {
+  std::shared_ptr<RemoteEndpoint> remote = NextReplica(service->remotes, service->next_remote, {});
+  PendingCall pending{caller, nullptr, service, method, deadline, {}, remote};
+  if (service->remotes.size() > 1) pending.resend = std::make_shared<const std::string>(param);
+  AddCallLocked(call, std::move(pending), param.size());
+  SendRemoteLater(call, remote, *service, method, std::move(param), deadline, after);
+}
+
+void Kernel::SendRemoteLater(CallId call, std::shared_ptr<RemoteEndpoint> remote,
+                             const Service& service, MethodId method, std::string param,
+                             Clock::time_point deadline, Deferred& after) {
+  after.Add([this, remote = std::move(remote), call, name = service.name,
+             method_name = MethodNameLocked(service, method), param = std::move(param),
+             deadline]() mutable {
     remote->Send(call, name, method_name, std::move(param), deadline,
                  [this, call](RemoteReply reply) {
                    RemoteReplied(call, std::move(reply));
@@ -31,7 +50,29 @@ void Kernel::DispatchRemoteLocked(Guest* caller, Service* service,
   });
 }
 
+bool Kernel::ResendLocked(CallId call_id, PendingCall& call, const RemoteReply& reply,
+                          Deferred& after) {
+  if (!reply.not_sent || call.resend == nullptr || call.caller_gone ||
+      Clock::now() >= call.deadline) {
+    return false;
+  }
+  call.unreachable.push_back(call.remote.get());
+  std::shared_ptr<RemoteEndpoint> next =
+      NextReplica(call.service->remotes, call.service->next_remote, call.unreachable);
+  if (next == nullptr) return false;
+  Report(call.caller != nullptr ? call.caller->name : "net", LogLevel::kDebug,
+         "the call to " + call.service->name.ToString() + "." +
+             MethodNameLocked(*call.service, call.method) + " could not reach " +
+             call.remote->Describe() + " (" + reply.detail + "); sent to " + next->Describe() +
+             " instead");
+  call.remote = next;
+  SendRemoteLater(call_id, std::move(next), *call.service, call.method, *call.resend,
+                  call.deadline, after);
+  return true;
+}
+
 void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
+  Deferred after;
   std::lock_guard lock(mu_);
   auto it = calls_.find(call_id);
   // The answering host's exit is everyone's, and comes first.
@@ -44,6 +85,8 @@ void Kernel::RemoteReplied(CallId call_id, RemoteReply reply) {
                   ExitScope::kProcess);
   }
   if (it == calls_.end()) return;  // already failed by its deadline
+  // One that never left goes to another replica, if there is one.
+  if (ResendLocked(call_id, it->second, reply, after)) return;
   Guest* caller = it->second.caller;
   // The caller's SDK reports the failure ("call to ... failed:
   // NetworkFailed"), once; what only this side knows, the peer and the

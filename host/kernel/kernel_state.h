@@ -173,6 +173,13 @@ struct Kernel::PendingCall {
   // runs on under its own limit, and its result goes nowhere.
   bool caller_gone = false;
   InFlightShare share{};  // set by AddCallLocked
+  // A call to a service with several replicas elsewhere keeps its request
+  // until it is answered, so that one that could not reach its replica
+  // (RemoteReply::not_sent) goes to another; empty for other calls (no
+  // copy on the path of a single remote, or of a call in this process).
+  std::shared_ptr<const std::string> resend;
+  // The replicas a resent call has failed to reach.
+  std::vector<RemoteEndpoint*> unreachable;
 };
 
 // Work that must run after the kernel's lock is released: replies to remote

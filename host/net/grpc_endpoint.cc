@@ -54,6 +54,16 @@ void GrpcEndpoint::Send(CallId call, const kernel::ServiceName& service,
   flight->reader->Finish(&flight->response, &flight->status, flight->tag());
 }
 
+bool GrpcEndpoint::Reachable() const {
+  if (reachable_.load()) return true;
+  // Known down: back in the rotation once the channel has connected again.
+  // Asking for the state with try_to_connect starts an attempt when the
+  // channel is idle (it does not block).
+  if (channel_->GetState(/*try_to_connect=*/true) != GRPC_CHANNEL_READY) return false;
+  reachable_.store(true);
+  return true;
+}
+
 void GrpcEndpoint::Answered(InFlight& answered) {
   std::shared_ptr<InFlight> flight;
   {
@@ -66,6 +76,11 @@ void GrpcEndpoint::Answered(InFlight& answered) {
   bool answered_at_all = flight->status.error_code() != grpc::StatusCode::UNAVAILABLE ||
                          reply.kernel_error != sc::NetworkFailed;
   reachable_.store(answered_at_all);
+  // gRPC fails a call it could not send with "failed to connect to all
+  // addresses" (no connection was ever made for it); any other
+  // UNAVAILABLE (a connection lost mid-call) may have reached the peer.
+  reply.not_sent = !answered_at_all &&
+                   flight->status.error_message().find("failed to connect") != std::string::npos;
   {
     // The caller's worker is woken after the kernel's locks are released,
     // not while they are held (see DeferWakes).

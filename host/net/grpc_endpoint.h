@@ -19,8 +19,11 @@
 namespace parigot::net {
 
 // Sends each call as a unary gRPC call on one channel (see wire.h for the
-// mapping). Unreachable after a call fails to connect, reachable again after
-// any answer.
+// mapping). Unreachable after a call fails to connect; reachable again once
+// its channel connects (each look at Reachable asks the channel to try,
+// after gRPC's reconnect back-off) or after any answer. A call that failed
+// to connect is marked not_sent, so that the kernel may give it to another
+// replica.
 //
 // A call's answer comes back on the host's WorkerQueue: the worker that
 // polls it handles it and goes on to run the calling guest, without a
@@ -38,7 +41,7 @@ class GrpcEndpoint : public kernel::RemoteEndpoint {
   ~GrpcEndpoint() override;
 
   std::string Describe() const override { return name_; }
-  bool Reachable() const override { return reachable_.load(); }
+  bool Reachable() const override;
   void Send(CallId call, const kernel::ServiceName& service,
             const std::string& method, std::string param,
             std::chrono::steady_clock::time_point deadline,
@@ -61,7 +64,7 @@ class GrpcEndpoint : public kernel::RemoteEndpoint {
   const std::shared_ptr<grpc::Channel> channel_;
   WorkerQueue& queue_;
   grpc::GenericStub stub_;
-  std::atomic<bool> reachable_{true};
+  mutable std::atomic<bool> reachable_{true};
 
   std::mutex mu_;
   std::condition_variable drained_;
